@@ -1,0 +1,1 @@
+"""Small reusable UI pieces: the page frame, QR cards, tables."""

@@ -1,0 +1,1 @@
+"""English catalogue: each module defines EN = {'中文': 'English'} for one feature."""

@@ -1,0 +1,88 @@
+"""Who may do what: one table, one `can()`. Pages ask before they offer an action; services ask again."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+ROLES = ('resident', 'volunteer', 'staff', 'committee', 'supervisor', 'admin')
+
+ROLE_LABELS = {
+    'resident': '居民', 'volunteer': '志愿者', 'staff': '社区工作者', 'committee': '两委成员',
+    'supervisor': '居务监督委员会', 'admin': '管理员',
+}
+
+_STAFF = frozenset({'staff', 'admin'})
+_READERS = frozenset({'staff', 'committee', 'supervisor', 'admin'})
+
+# action → roles that may do it within the target's community
+ACTIONS: dict[str, frozenset[str]] = {
+    'place.view': _READERS,  # the admin screens of compounds, buildings and households
+    'place.edit': _STAFF,
+    'resident.view': _READERS,  # full details, unmasked phone numbers
+    'resident.edit': _STAFF,
+    'resident.verify': _STAFF,
+    'resident.issue_link': _STAFF,  # the personal sign-in link/QR handed to a resident
+    'resident.print_card': _STAFF | {'volunteer'},  # the printed personal code for people without a phone
+    'resident.revoke_code': _STAFF,
+    'roster.import': _STAFF,
+    'council.view': frozenset(ROLES),
+    'council.edit': _STAFF,
+    'community.join_qr': _STAFF,  # print the self-registration poster
+    'role.grant': frozenset({'admin'}),
+    'apikey.manage': frozenset({'admin'}),
+    'audit.read': frozenset({'supervisor', 'committee', 'admin'}),
+    'checkin.scan': frozenset({'volunteer', 'staff', 'admin'}),
+}
+
+# actions on one's own record: allowed to the resident the target is, whatever the roles
+SELF_ACTIONS = frozenset({'resident.own_code', 'resident.own_profile'})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in person as the rules see them."""
+    account_id: int | None
+    roles: Mapping[int, frozenset[str]] = field(default_factory=dict)  # community id → roles
+    resident_id: int | None = None
+    verified: bool = False
+    name: str = ''
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.account_id is not None
+
+    def roles_in(self, community_id: int | None) -> frozenset[str]:
+        return self.roles.get(community_id, frozenset()) if community_id is not None else frozenset()
+
+    def has_role(self, role: str) -> bool:
+        return any(role in roles for roles in self.roles.values())
+
+    def communities_with(self, action: str) -> list[int]:
+        """The communities where this principal may do `action`."""
+        allowed = ACTIONS.get(action, frozenset())
+        return sorted(c for c, roles in self.roles.items() if roles & allowed)
+
+
+ANONYMOUS = Principal(account_id=None)
+
+
+def community_of(target: object) -> int | None:
+    """A target is a community id, or anything with a `community_id` (a Resident, a Compound …)."""
+    if isinstance(target, bool):
+        return None
+    if isinstance(target, int):
+        return target
+    value = getattr(target, 'community_id', None)
+    return value if isinstance(value, int) else None
+
+
+def can(user: Principal, action: str, target: object) -> bool:
+    """May `user` do `action` on `target`? Unknown actions are refused."""
+    if not user.is_authenticated:
+        return False
+    if action in SELF_ACTIONS:
+        return user.resident_id is not None and getattr(target, 'id', None) == user.resident_id
+    allowed = ACTIONS.get(action)
+    if allowed is None:
+        return False
+    return bool(user.roles_in(community_of(target)) & allowed)
