@@ -39,7 +39,7 @@ def frame(title: str, *, user: Principal = ANONYMOUS, active: str | None = None,
         ui.label(title).classes('gs-title text-white text-xl font-bold grow truncate')
         if user.is_authenticated and _has_any_admin(user):
             ui.button(icon='admin_panel_settings', on_click=lambda: ui.navigate.to('/admin')) \
-                .props(f'flat round color=white aria-label="{t("管理")}"')
+                .props(f'flat round color=white aria-label="{t("管理")}"').mark('admin-entry')
     with ui.column().classes(f'gs-content w-full {theme.PAGE_MAX_WIDTH} mx-auto p-3 gap-3') as content:
         yield content
     if nav:

@@ -10,8 +10,10 @@ import pkgutil
 
 
 def register_all() -> None:
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        module = importlib.import_module(f'{__name__}.{info.name}')
+    """Import every page module first (API modules add endpoints to the shared router), then register each."""
+    modules = [importlib.import_module(f'{__name__}.{info.name}')
+               for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name)]
+    for module in modules:
         register = getattr(module, 'register', None)
         if callable(register):
             register()

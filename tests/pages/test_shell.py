@@ -1,5 +1,7 @@
 from nicegui.testing import User
 
+from tests.support import make_account, make_community, make_resident, sign_in
+
 
 async def test_home_page_offers_sign_in_to_a_visitor(user: User) -> None:
     await user.open('/')
@@ -7,3 +9,22 @@ async def test_home_page_offers_sign_in_to_a_visitor(user: User) -> None:
     await user.should_see('登录')
     for label in ('首页', '议题', '议事', '表决', '我的'):
         await user.should_see(label)
+
+
+async def test_signed_in_staff_is_greeted_by_name_and_sees_the_admin_button(user: User) -> None:
+    community = await make_community()
+    staff = await make_account(community, 'staff', name='李敏')
+    await sign_in(user, staff)
+    await user.open('/')
+    await user.should_see('李敏，您好')
+    await user.should_see(marker='admin-entry')
+
+
+async def test_a_resident_sees_no_admin_button(user: User) -> None:
+    community = await make_community()
+    resident = await make_resident(community, name='张桂兰')
+    account = await make_account(community, name='张桂兰', resident=resident, password=None)
+    await sign_in(user, account)
+    await user.open('/')
+    await user.should_see('张桂兰，您好')
+    await user.should_not_see(marker='admin-entry')

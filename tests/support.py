@@ -1,0 +1,65 @@
+"""Shared test helpers: small factories on the real database and signing a simulated user in.
+
+Append only (several people add to it). Factories go through models directly because they set up the
+world a test starts from; the behaviour under test always goes through services and pages.
+"""
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from nicegui import app
+from nicegui.testing import User
+
+from models import Account, Building, Community, Compound, Household, Resident, RoleGrant, Street
+from services import accounts
+from services.passwords import hash_secret
+
+_phones = itertools.count(13800000001)
+
+
+def next_phone() -> str:
+    return str(next(_phones))
+
+
+async def make_community(name: str = '船柴社区', street: str = '西陵街道', kind: str = 'urban') -> Community:
+    street_row, _ = await Street.get_or_create(name=street)
+    return await Community.create(street=street_row, name=name, kind=kind)
+
+
+async def make_household(community: Community, *, compound: str = '嘉明花园', building: str = '1栋',
+                         room: str = '101', area: str = '89.50', occupancy: str = 'owner') -> Household:
+    compound_row, _ = await Compound.get_or_create(community=community, name=compound)
+    building_row, _ = await Building.get_or_create(compound=compound_row, name=building)
+    return await Household.create(building=building_row, room=room, area_m2=Decimal(area), occupancy=occupancy)
+
+
+async def make_resident(community: Community, *, name: str = '张桂兰', household: Household | None = None,
+                        phone: str | None = None, status: str = 'verified', birth_year: int = 1956,
+                        relation: str = 'owner') -> Resident:
+    return await Resident.create(community=community, household=household, name=name,
+                                 phone=phone or next_phone(), status=status, birth_year=birth_year,
+                                 relation=relation)
+
+
+async def make_account(community: Community, *roles: str, name: str = '王丽', phone: str | None = None,
+                       password: str | None = 'correct horse 42', resident: Resident | None = None) -> Account:
+    """An account with `roles` in `community` (a resident account needs `resident=`, no role row)."""
+    account = await Account.create(name=name, phone=phone or (resident.phone if resident else next_phone()),
+                                   password_hash=hash_secret(password) if password else None, resident=resident)
+    for role in roles:
+        await RoleGrant.create(account=account, community=community, role=role)
+    return account
+
+
+async def principal_of(account: Account):
+    return await accounts.principal(account.id)
+
+
+async def sign_in(user: User, account: Account) -> None:
+    """Sign the simulated browser in as `account` (as the /login page does after a good password)."""
+    await user.open('/')
+    with user:
+        app.storage.user['account_id'] = account.id
+        app.storage.user['elder'] = account.elder_mode
+        app.storage.user['lang'] = account.language
