@@ -1,0 +1,40 @@
+"""Shell, home page, shared messages."""
+EN = {
+    '共商': 'Gongshang',
+    '首页': 'Home',
+    '议题': 'Issues',
+    '议事': 'Meetings',
+    '表决': 'Votes',
+    '我的': 'Me',
+    '返回': 'Back',
+    '管理': 'Admin',
+    '登录': 'Sign in',
+    '欢迎来到共商': 'Welcome to Gongshang',
+    '民事民提、民事民议、民事民决、民事民办、民事民评':
+        'Residents raise, deliberate, decide, do and judge together',
+    '{name}，您好': 'Hello, {name}',
+    '您的身份正在等待社区工作人员核验': 'Your identity is waiting to be verified by community staff',
+    '我的二维码': 'My QR code',
+    '参加议事会时出示，志愿者扫码签到': 'Show it at meetings; a volunteer scans it to check you in',
+    '打开二维码': 'Open QR code',
+    '民事民提': 'Residents raise',
+    '民事民议': 'Residents deliberate',
+    '民事民决': 'Residents decide',
+    '居民提出身边的问题和微心愿，社区分类流转。':
+        'Residents raise local problems and micro-wishes; the community sorts and routes them.',
+    '小板凳、大民生：大家坐下来一起商量。': 'Small stools, big livelihoods: sit down together and talk it through.',
+    '受影响的居民按法定规则表决，结果公开。':
+        'The residents affected vote under the legal rules; results are published.',
+    '还没有议题': 'No issues yet',
+    '还没有安排议事会': 'No meetings scheduled yet',
+    '还没有进行中的表决': 'No votes in progress',
+    '没有权限进行此操作': 'You are not allowed to do this',
+    '二维码或链接无效，请向社区工作人员索取新的':
+        'This QR code or link is not valid; ask community staff for a new one',
+    '链接已过期，请向社区工作人员索取新的': 'This link has expired; ask community staff for a new one',
+    '缺少 API 密钥（请在请求头 X-API-Key 中提供）': 'Missing API key (send it in the X-API-Key header)',
+    'API 密钥无效或已被吊销': 'The API key is invalid or has been revoked',
+    '找不到这个密钥': 'No such key',
+    '请填写用途，例如“12345 热线对接”': 'Say what it is for, e.g. "12345 hotline integration"',
+    '名称{reason}': 'Name: {reason}',
+}
