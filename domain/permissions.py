@@ -32,6 +32,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     'apikey.manage': frozenset({'admin'}),
     'audit.read': frozenset({'supervisor', 'committee', 'admin'}),
     'checkin.scan': frozenset({'volunteer', 'staff', 'admin'}),
+    'resident.phone': _STAFF,  # unmasked phone numbers in listings and details; everyone else sees 138****5678
 }
 
 # actions on one's own record: allowed to the resident the target is, whatever the roles

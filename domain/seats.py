@@ -20,14 +20,14 @@ TEMPLATES: dict[str, tuple[str, tuple[SeatKind, ...]]] = {
         SeatKind('social_org', '社会组织代表'),
     )),
     'compound_city': ('小区议事会（5+N）', (
-        SeatKind('community_two_committees', '社区两委'),
-        SeatKind('compound_party_branch', '小区党支部'),
+        SeatKind('community_committee', '社区两委'),
+        SeatKind('party_branch', '小区党支部'),
         SeatKind('owners_committee', '业主委员会'),
         SeatKind('property_company', '物业服务企业'),
         SeatKind('social_org_head', '社会组织负责人'),
     )),
     'compound_village': ('村民小组议事会（4+N）', (
-        SeatKind('village_two_committees', '村两委'),
+        SeatKind('village_committee', '村两委'),
         SeatKind('group_leader', '村民小组（党小组）长'),
         SeatKind('villager_rep', '村民代表'),
         SeatKind('social_org_head', '社会组织负责人'),
@@ -46,3 +46,10 @@ def seat_label(level: str, key: str) -> str:
 def missing_seats(level: str, filled: list[str]) -> list[SeatKind]:
     """The fixed seats (not the +N) that nobody holds yet."""
     return [kind for kind in TEMPLATES[level][1] if kind.key not in filled]
+
+
+def council_level(*, compound: bool, village: bool) -> str:
+    """The template a council follows: the community's own (4+N), a city compound's (5+N), a village group's (4+N)."""
+    if not compound:
+        return 'community'
+    return 'compound_village' if village else 'compound_city'
