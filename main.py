@@ -10,6 +10,7 @@ from pathlib import Path
 from nicegui import app, ui
 
 import pages
+from domain.errors import DomainError
 from services import config, db
 
 ASSETS = Path(__file__).resolve().parent / 'assets'
@@ -55,8 +56,12 @@ async def _run_action(args: argparse.Namespace, settings: config.Settings) -> in
 
             from services import setup
             password = os.environ.get('GONGSHANG_ADMIN_PASSWORD') or getpass.getpass('新密码 / new password: ')
-            message = await setup.create_admin(phone=args.create_admin, name=args.name,
-                                               community_path=args.community or '', password=password)
+            try:
+                message = await setup.create_admin(phone=args.create_admin, name=args.name,
+                                                   community_path=args.community or '', password=password)
+            except DomainError as e:
+                print(e.message, file=sys.stderr)
+                return 1
             print(message)
     return 0
 

@@ -32,7 +32,7 @@ def sign_in(account_id_: int, *, elder_mode: bool, language: str) -> None:
 
 
 def sign_out() -> None:
-    for key in ('account_id',):
+    for key in ('account_id', 'pin_reset'):
         app.storage.user.pop(key, None)
 
 
@@ -46,3 +46,12 @@ def set_elder_mode(on: bool) -> None:
 
 def set_language(language: str) -> None:
     app.storage.user['lang'] = language if language in LANGUAGES else 'zh'
+
+
+def set_pin_reset(allowed: bool) -> None:
+    """Just signed in with a personal link: a new PIN may be chosen without the old one."""
+    app.storage.user['pin_reset'] = bool(allowed)
+
+
+def pin_reset_allowed() -> bool:
+    return bool(app.storage.user.get('pin_reset', False))
