@@ -11,7 +11,7 @@ from domain.errors import DomainError
 from domain.people import clean_text
 from domain.permissions import Principal
 from models import ApiKey
-from services import accounts, audit
+from services import accounts, audit, events
 
 KEY_PREFIX = 'gs_'
 
@@ -39,7 +39,14 @@ async def create(actor: Principal, community_id: int, name: str, *, at: datetime
                                   created_by_id=actor.account_id, using_db=conn)
         await audit.record('apikey.created', actor_id=actor.account_id, community_id=community_id, target=row,
                            data={'name': name, 'prefix': prefix}, at=at, using_db=conn)
+    await events.publish('apikey.created', community_id=community_id, key_id=row.id, prefix=prefix)
     return row, key
+
+
+async def keys(actor: Principal, community_id: int) -> list[ApiKey]:
+    """The community's keys, newest first, revoked ones included (only prefixes, never the keys). Errors: forbidden."""
+    accounts.require(actor, 'apikey.manage', community_id)
+    return await ApiKey.filter(community_id=community_id).order_by('-created_at', '-id')
 
 
 async def revoke(actor: Principal, key_id: int, *, at: datetime | None = None) -> ApiKey:
@@ -50,9 +57,11 @@ async def revoke(actor: Principal, key_id: int, *, at: datetime | None = None) -
     accounts.require(actor, 'apikey.manage', row)
     if row.revoked_at is None:
         row.revoked_at = at or audit.now()
-        await row.save(update_fields=['revoked_at'])
-        await audit.record('apikey.revoked', actor_id=actor.account_id, community_id=row.community_id, target=row,
-                           data={'prefix': row.prefix}, at=at)
+        async with in_transaction() as conn:
+            await row.save(update_fields=['revoked_at'], using_db=conn)
+            await audit.record('apikey.revoked', actor_id=actor.account_id, community_id=row.community_id,
+                               target=row, data={'prefix': row.prefix}, at=at, using_db=conn)
+        await events.publish('apikey.revoked', community_id=row.community_id, key_id=row.id, prefix=row.prefix)
     return row
 
 
