@@ -22,6 +22,15 @@ NAV = (  # (key, label, icon, path)
 def apply_shell_style() -> None:
     ui.colors(**theme.COLORS)
     ui.add_head_html('<link rel="stylesheet" href="/assets/app.css">')
+    # installable app (pages/pwa.py): manifest, colours, home-screen icon, and the service worker, which
+    # browsers only offer on secure origins (https, localhost): elsewhere it quietly stays off
+    ui.add_head_html(
+        '<link rel="manifest" href="/manifest.webmanifest">'
+        f'<meta name="theme-color" content="{theme.PRIMARY}">'
+        '<link rel="apple-touch-icon" href="/assets/icons/maskable-192.png">'
+        '<script>if ("serviceWorker" in navigator) { window.addEventListener("load", function () {'
+        ' navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function (e) {'
+        ' console.warn("共商: service worker not registered:", e && e.message); }); }); }</script>')
     ui.query('body').classes('gs-body')
     if session.elder_mode():
         ui.query('body').classes('elder')
