@@ -6,6 +6,8 @@ from nicegui import ui
 from components import session
 from components.frame import empty_state, frame
 from domain.i18n import t
+from domain.permissions import Principal, can
+from services import councils
 
 STEPS = {
     'issues': ('议题', '民事民提', '居民提出身边的问题和微心愿，社区分类流转。', '还没有议题', 'campaign'),
@@ -24,7 +26,27 @@ def _tab(key: str):
                 ui.label(t(step)).classes('text-lg font-bold text-primary')
                 ui.label(t(explanation)).classes('gs-muted')
             empty_state(t(empty), icon)
+            if key == 'meetings':
+                await _councils(user)
     return page
+
+
+async def _councils(user: Principal) -> None:
+    """Who sits on this community's councils (4+N, 5+N): the people a resident brings an issue to."""
+    community_id = next((c for c, roles in sorted(user.roles.items()) if 'resident' in roles), None) \
+        or next(iter(sorted(user.roles)), None)
+    if community_id is None or not can(user, 'council.view', community_id):
+        return
+    overview = await councils.overview(user, community_id)
+    for council in overview.councils:
+        with ui.card().classes('gs-card').mark('council'):
+            ui.label(council.name).classes('text-lg font-bold')
+            ui.label(t(councils.template_name(council.level))).classes('gs-muted')
+            ui.label(t('{filled} 个席位已有人，{missing} 个空缺', filled=len(council.seats),
+                       missing=len(council.missing))).classes('gs-muted')
+    if overview.councils:
+        ui.button(t('查看议事会席位'), icon='diversity_3', on_click=lambda: ui.navigate.to('/admin/councils')) \
+            .classes('w-full text-lg').props('outline')
 
 
 def register() -> None:

@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 from nicegui import app
 
-from services import config
+from services import config, events
 from services import db as database
 
 os.environ.setdefault('GONGSHANG_SECRET', 'test-secret-not-for-production')
 PG_URL = os.environ.get('GONGSHANG_TEST_DATABASE_URL', '')
 NEEDS_DB = {'db', 'user', 'create_user', 'screen', 'db_url'}
+_spent_databases: list[str] = []
 
 
 def _pg_parts(url: str) -> tuple[str, str]:
@@ -29,11 +30,12 @@ def _pg_parts(url: str) -> tuple[str, str]:
     return base, name
 
 
-async def _pg_admin(sql: str) -> None:
+async def _pg_admin(*statements: str) -> None:
     import asyncpg
     conn = await asyncpg.connect(PG_URL.replace('asyncpg://', 'postgres://'))
     try:
-        await conn.execute(sql)
+        for sql in statements:  # one by one: CREATE/DROP DATABASE refuse to run inside a transaction block
+            await conn.execute(sql)
     finally:
         await conn.close()
 
@@ -52,7 +54,7 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         base, _ = _pg_parts(PG_URL)
         asyncio.run(_migrate(f'{base}/{name}'))
         yield name
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+        asyncio.run(_pg_admin(*(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in [*_spent_databases, name])))
     else:
         path = tmp_path_factory.mktemp('template') / 'template.sqlite3'
         asyncio.run(_migrate(f'sqlite://{path}'))
@@ -67,7 +69,7 @@ def db_url(database_template: str, tmp_path: Path) -> Iterator[str]:
         asyncio.run(_pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{database_template}"'))
         base, _ = _pg_parts(PG_URL)
         yield f'{base}/{name}'
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _spent_databases.append(name)  # dropped together at the end of the session: a drop costs 1–3 s
     else:
         path = tmp_path / 'test.sqlite3'
         shutil.copy(database_template, path)
@@ -82,6 +84,7 @@ def _isolated_app(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: p
     if NEEDS_DB & set(request.fixturenames):
         monkeypatch.setenv('DATABASE_URL', request.getfixturevalue('db_url'))
     original_lifespan = app.router.lifespan_context
+    events.use(events.InProcessBus())  # no subscriber of an earlier test's pages hears this test's events
     yield
     app.router.lifespan_context = original_lifespan
     config._current = None

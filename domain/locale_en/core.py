@@ -37,4 +37,8 @@ EN = {
     '找不到这个密钥': 'No such key',
     '请填写用途，例如“12345 热线对接”': 'Say what it is for, e.g. "12345 hotline integration"',
     '名称{reason}': 'Name: {reason}',
+    '{n} 秒': '{n} s',
+    '{filled} 个席位已有人，{missing} 个空缺': '{filled} seats filled, {missing} vacant',
+    '查看议事会席位': 'See the council seats',
+    '{n} 分钟': '{n} min',
 }

@@ -1,6 +1,6 @@
 from nicegui.testing import User
 
-from tests.support import make_account, make_community, make_resident, sign_in
+from tests.support import make_account, make_community, make_resident, principal_of, sign_in
 
 
 async def test_home_page_offers_sign_in_to_a_visitor(user: User) -> None:
@@ -28,3 +28,16 @@ async def test_a_resident_sees_no_admin_button(user: User) -> None:
     await user.open('/')
     await user.should_see('张桂兰，您好')
     await user.should_not_see(marker='admin-entry')
+
+
+async def test_the_meetings_tab_shows_the_councils_of_the_residents_community(user: User) -> None:
+    from services import councils
+    community = await make_community()
+    staff = await principal_of(await make_account(community, 'staff'))
+    await councils.create_council(staff, community.id)
+    resident = await make_resident(community, name='刘淑芬')
+    await sign_in(user, await make_account(community, name='刘淑芬', resident=resident, password=None))
+    await user.open('/meetings')
+    await user.should_see('船柴社区议事协商委员会')
+    await user.should_see('社区议事协商委员会（4+N）')
+    await user.should_see('0 个席位已有人，4 个空缺')
