@@ -46,7 +46,7 @@ def frame(title: str, *, user: Principal = ANONYMOUS, active: str | None = None,
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to(back)) \
                 .props(f'flat round color=white aria-label="{t("返回")}"')
         ui.label(title).classes('gs-title text-white text-xl font-bold grow truncate')
-        if user.is_authenticated and _has_any_admin(user):
+        if user.has_work_role:
             ui.button(icon='admin_panel_settings', on_click=lambda: ui.navigate.to('/admin')) \
                 .props(f'flat round color=white aria-label="{t("管理")}"').mark('admin-entry')
     with ui.column().classes(f'gs-content w-full {theme.PAGE_MAX_WIDTH} mx-auto p-3 gap-3') as content:
@@ -62,10 +62,6 @@ def frame(title: str, *, user: Principal = ANONYMOUS, active: str | None = None,
                             .props(f'aria-label="{t(label)}"' + (' aria-current="page"' if selected else '')):
                         ui.icon(icon).classes('text-2xl')
                         ui.label(t(label)).classes('text-sm')
-
-
-def _has_any_admin(user: Principal) -> bool:
-    return any(roles & {'staff', 'committee', 'supervisor', 'admin'} for roles in user.roles.values())
 
 
 def empty_state(text: str, icon: str = 'inbox') -> None:

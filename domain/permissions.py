@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 ROLES = ('resident', 'volunteer', 'staff', 'committee', 'supervisor', 'admin')
 
+WORK_ROLES = frozenset(ROLES) - {'resident'}  # roles that open the admin screens (volunteers print cards)
+
 ROLE_LABELS = {
     'resident': '居民', 'volunteer': '志愿者', 'staff': '社区工作者', 'committee': '两委成员',
     'supervisor': '居务监督委员会', 'admin': '管理员',
@@ -54,6 +56,11 @@ class Principal:
 
     def roles_in(self, community_id: int | None) -> frozenset[str]:
         return self.roles.get(community_id, frozenset()) if community_id is not None else frozenset()
+
+    @property
+    def has_work_role(self) -> bool:
+        """Holds any role beyond being a resident, in some community."""
+        return any(roles & WORK_ROLES for roles in self.roles.values())
 
     def has_role(self, role: str) -> bool:
         return any(role in roles for roles in self.roles.values())

@@ -1,6 +1,6 @@
 from nicegui.testing import User
 
-from tests.support import make_account, make_community, make_resident, principal_of, sign_in
+from tests.support import make_account, make_community, make_household, make_resident, principal_of, sign_in
 
 
 async def test_home_page_offers_sign_in_to_a_visitor(user: User) -> None:
@@ -41,3 +41,14 @@ async def test_the_meetings_tab_shows_the_councils_of_the_residents_community(us
     await user.should_see('船柴社区议事协商委员会')
     await user.should_see('社区议事协商委员会（4+N）')
     await user.should_see('0 个席位已有人，4 个空缺')
+
+
+async def test_a_resident_sees_their_community_and_home_on_the_home_page(user: User) -> None:
+    community = await make_community()
+    home = await make_household(community, compound='嘉明花园', building='3栋', room='402')
+    resident = await make_resident(community, name='周美华', household=home)
+    await sign_in(user, await make_account(community, name='周美华', resident=resident, password=None))
+    await user.open('/')
+    await user.should_see('船柴社区 · 嘉明花园 3栋 402')
+    await user.should_see('打开二维码')
+    await user.should_not_see('进入管理')
