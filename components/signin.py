@@ -9,7 +9,6 @@ from nicegui import ui
 from components import session
 from domain.credentials import safe_next
 from domain.i18n import t
-from domain.permissions import Principal
 
 _BIG = 'w-full text-xl'
 
@@ -45,9 +44,3 @@ def finish_sign_in(account, *, to: str, pin_reset: bool = False) -> None:
     session.sign_in(account.id, elder_mode=account.elder_mode, language=account.language)
     session.set_pin_reset(pin_reset)
     ui.navigate.to(safe_next(to))
-
-
-def no_permission(user: Principal) -> None:
-    ui.label(t('没有权限进行此操作')).classes('text-lg text-negative').props('role=alert')
-    if not user.is_authenticated:
-        ui.button(t('登录'), on_click=lambda: ui.navigate.to('/login')).classes('w-full text-lg')

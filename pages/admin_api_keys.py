@@ -4,10 +4,9 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from components import admin, session
+from components import admin
 from components.confirm import confirm
-from components.frame import empty_state, error_banner, frame
-from components.signin import login_redirect
+from components.frame import empty_state, error_banner
 from components.when import local_time
 from domain.errors import DomainError
 from domain.i18n import t
@@ -17,23 +16,17 @@ from services import apikeys
 
 
 async def api_keys() -> RedirectResponse | None:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/admin/api-keys')
-    with frame(t('接口密钥'), user=user, back='/admin'):
-        community = await admin.community_for(user, 'apikey.manage')
-        if community is None:
-            admin.no_permission()
-            return None
-        await admin.community_picker(user, community.id)
-        ui.label(t('其他系统（例如 12345 热线）用接口密钥读取{community}的小区、楼栋和住户信息。',
-                   community=community.name)).classes('gs-muted')
-        ui.label(t('接口不提供姓名和手机号。')).classes('gs-muted')
-        ui.link(t('接口说明文档'), '/docs').classes('text-lg')
-        screen = _KeysScreen(user, community.id)
-        screen.create_form()
-        await screen.key_list()
-    return None
+    return await admin.community_screen('/admin/api-keys', t('接口密钥'), 'apikey.manage', _keys, community_row=True)
+
+
+async def _keys(screen: admin.AdminScreen) -> None:
+    ui.label(t('其他系统（例如 12345 热线）用接口密钥读取{community}的小区、楼栋和住户信息。',
+               community=screen.community.name)).classes('gs-muted')
+    ui.label(t('接口不提供姓名和手机号。')).classes('gs-muted')
+    ui.link(t('接口说明文档'), '/docs').classes('text-lg')
+    keys = _KeysScreen(screen.user, screen.community_id)
+    keys.create_form()
+    await keys.key_list()
 
 
 class _KeysScreen:

@@ -6,10 +6,10 @@ from datetime import timedelta
 from nicegui import ui
 from starlette.requests import Request
 
-from components import session
+from components import admin, session
 from components.frame import error_banner, frame
 from components.qr import qr_image
-from components.signin import login_redirect, no_permission
+from components.signin import login_redirect
 from domain.errors import DomainError
 from domain.i18n import t
 from domain.tokens import LOGIN_LINK_LIFETIME
@@ -119,54 +119,51 @@ async def _sheet(request: Request, path: str, **which: int) -> object:
 
 
 async def poster_page(request: Request, community: int = 0) -> object:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/admin/join-poster')
-    allowed = user.communities_with('community.join_qr')
-    community_id = community if community in allowed else (allowed[0] if allowed else None)
+    """The join poster of the community the address names, else of the working one; no picker on a printed page."""
     base = codes.public_base(str(request.base_url))
+    return await admin.community_screen('/admin/join-poster', t('登记二维码海报'), 'community.join_qr',
+                                        lambda screen: _poster(screen, base), prefer=community, picker=False)
+
+
+async def _poster(screen: admin.AdminScreen, base: str) -> None:
+    user, community_id = screen.user, screen.community_id
     ui.add_head_html(PRINT_CSS)
-    with frame(t('登记二维码海报'), user=user, back='/admin'):
-        if community_id is None:
-            no_permission(user)
-            return None
-        poster = ui.column().classes('w-full items-center')
+    poster = ui.column().classes('w-full items-center')
 
-        async def draw() -> None:
-            row = await codes.community_by_id(community_id)
-            url = f'{base}/join/{codes.join_token(row)}'
-            poster.clear()
-            with poster, ui.column().classes('gs-poster w-full items-center gap-3 p-4'):
-                ui.label(row.name).classes('text-3xl font-bold')
-                ui.label(t('扫码登记，一起商量社区的事')).classes('text-2xl text-primary font-bold')
-                qr_image(url).mark('join-qr')
-                for step in ('1. 用手机扫描上面的二维码', '2. 填写姓名、手机号和住址', '3. 设置 6 位数字密码',
-                             '4. 社区工作人员核验后，就可以参与议事和表决'):
-                    ui.label(t(step)).classes('text-xl text-left w-full max-w-md')
-                ui.label(t('不会用手机？请到社区服务站找工作人员帮您登记。')).classes('text-lg')
-                ui.label(url).classes('text-xs break-all gs-muted')
+    async def draw() -> None:
+        row = await codes.community_by_id(community_id)
+        url = f'{base}/join/{codes.join_token(row)}'
+        poster.clear()
+        with poster, ui.column().classes('gs-poster w-full items-center gap-3 p-4'):
+            ui.label(row.name).classes('text-3xl font-bold')
+            ui.label(t('扫码登记，一起商量社区的事')).classes('text-2xl text-primary font-bold')
+            qr_image(url).mark('join-qr')
+            for step in ('1. 用手机扫描上面的二维码', '2. 填写姓名、手机号和住址', '3. 设置 6 位数字密码',
+                         '4. 社区工作人员核验后，就可以参与议事和表决'):
+                ui.label(t(step)).classes('text-xl text-left w-full max-w-md')
+            ui.label(t('不会用手机？请到社区服务站找工作人员帮您登记。')).classes('text-lg')
+            ui.label(url).classes('text-xs break-all gs-muted')
 
-        async def revoke() -> None:
-            dialog.close()
-            try:
-                await codes.revoke_join(user, community_id)
-            except DomainError as e:
-                ui.notify(e.message, type='negative')
-                return
-            ui.notify(t('旧二维码已作废，请打印新的海报'), type='positive')
-            await draw()
-
-        with ui.dialog() as dialog, ui.card():
-            ui.label(t('作废后，已经贴出去的海报就扫不了了，需要重新打印张贴。确定吗？')).classes('text-lg')
-            with ui.row().classes('w-full justify-end'):
-                ui.button(t('取消'), on_click=dialog.close).props('flat')
-                ui.button(t('确定作废'), on_click=revoke).props('color=negative').mark('confirm-revoke')
-        with ui.row().classes('w-full no-print'):
-            ui.button(t('打印'), icon='print', on_click=lambda: ui.run_javascript('window.print()')).classes('grow')
-            ui.button(t('作废旧二维码'), icon='block', on_click=dialog.open).props('outline color=negative') \
-                .mark('revoke-join')
+    async def revoke() -> None:
+        dialog.close()
+        try:
+            await codes.revoke_join(user, community_id)
+        except DomainError as e:
+            ui.notify(e.message, type='negative')
+            return
+        ui.notify(t('旧二维码已作废，请打印新的海报'), type='positive')
         await draw()
-    return None
+
+    with ui.dialog() as dialog, ui.card():
+        ui.label(t('作废后，已经贴出去的海报就扫不了了，需要重新打印张贴。确定吗？')).classes('text-lg')
+        with ui.row().classes('w-full justify-end'):
+            ui.button(t('取消'), on_click=dialog.close).props('flat')
+            ui.button(t('确定作废'), on_click=revoke).props('color=negative').mark('confirm-revoke')
+    with ui.row().classes('w-full no-print'):
+        ui.button(t('打印'), icon='print', on_click=lambda: ui.run_javascript('window.print()')).classes('grow')
+        ui.button(t('作废旧二维码'), icon='block', on_click=dialog.open).props('outline color=negative') \
+            .mark('revoke-join')
+    await draw()
 
 
 def register() -> None:

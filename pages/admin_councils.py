@@ -4,11 +4,9 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from components import admin, session
+from components import admin
 from components.confirm import confirm
-from components.frame import empty_state, frame
-from components.live import on_event
-from components.signin import login_redirect
+from components.frame import empty_state
 from domain.errors import DomainError
 from domain.i18n import t
 from domain.permissions import Principal, can
@@ -18,37 +16,27 @@ from services.councils import CouncilView, SeatView
 
 
 async def councils_page() -> RedirectResponse | None:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/admin/councils')
-    community_id = admin.working_community(user, 'council.view')
-    with frame(t('议事会'), user=user, back='/admin'):
-        if community_id is None:
-            admin.no_permission()
-            return None
-        await admin.community_picker(user, community_id)
-        editable = can(user, 'council.edit', community_id)
+    return await admin.community_screen('/admin/councils', t('议事会'), 'council.view', _councils,
+                                        redraw_on='council.changed')
 
-        @ui.refreshable
-        async def content() -> None:
-            overview = await councils.overview(user, community_id)
-            if not overview.councils:
-                empty_state(t('还没有议事会'), 'diversity_3')
-            for council in overview.councils:
-                _council_card(user, council, editable)
-            if editable and not overview.has_community_council:
-                ui.button(t('建立社区议事协商委员会（4+N）'), icon='add',
-                          on_click=lambda: _create(user, community_id)) \
-                    .classes('w-full text-lg').mark('council-create-community')
-            if editable:
-                for compound_id, name in overview.compounds_without:
-                    ui.button(t('为{name}建立议事会', name=name), icon='add',
-                              on_click=lambda c=compound_id: _create(user, community_id, c)) \
-                        .props('outline').classes('w-full text-lg').mark(f'council-create-{compound_id}')
 
-        await content()
-        on_event('council.changed', lambda _: content.refresh(), community_id=community_id)
-    return None
+async def _councils(screen: admin.AdminScreen) -> None:
+    user, community_id = screen.user, screen.community_id
+    editable = can(user, 'council.edit', community_id)
+    overview = await councils.overview(user, community_id)
+    if not overview.councils:
+        empty_state(t('还没有议事会'), 'diversity_3')
+    for council in overview.councils:
+        _council_card(user, council, editable)
+    if editable and not overview.has_community_council:
+        ui.button(t('建立社区议事协商委员会（4+N）'), icon='add',
+                  on_click=lambda: _create(user, community_id)) \
+            .classes('w-full text-lg').mark('council-create-community')
+    if editable:
+        for compound_id, name in overview.compounds_without:
+            ui.button(t('为{name}建立议事会', name=name), icon='add',
+                      on_click=lambda c=compound_id: _create(user, community_id, c)) \
+                .props('outline').classes('w-full text-lg').mark(f'council-create-{compound_id}')
 
 
 def _council_card(user: Principal, council: CouncilView, editable: bool) -> None:
@@ -142,24 +130,16 @@ async def _fill_dialog(user: Principal, council: CouncilView, kind: SeatKind) ->
             .bind_visibility_from(mode, 'value', value='resident').mark('seat-search-go')
 
         async def save() -> None:
-            try:
-                if mode.value == 'resident':
-                    if chosen['resident'] is None:
-                        raise DomainError('invalid_name', '请先查找并选择一位居民')
-                    await councils.fill_seat(user, council.id, kind.key, resident_id=chosen['resident'],
-                                             organisation=organisation.value or '')
-                else:
-                    await councils.fill_seat(user, council.id, kind.key, holder_name=name.value or '',
-                                             organisation=organisation.value or '')
-            except DomainError as e:
-                admin.show_problem(problem, e)
-                return
-            dialog.close()
-            ui.notify(t('已保存'), type='positive')
+            if mode.value == 'resident':
+                if chosen['resident'] is None:
+                    raise DomainError('invalid_name', '请先查找并选择一位居民')
+                await councils.fill_seat(user, council.id, kind.key, resident_id=chosen['resident'],
+                                         organisation=organisation.value or '')
+            else:
+                await councils.fill_seat(user, council.id, kind.key, holder_name=name.value or '',
+                                         organisation=organisation.value or '')
 
-        with ui.row().classes('w-full justify-end gap-2'):
-            ui.button(t('取消'), on_click=dialog.close).props('flat').classes('text-lg')
-            ui.button(t('保存'), on_click=save).props('unelevated').classes('text-lg').mark('seat-save')
+        admin.dialog_buttons(dialog, problem, save, marker='seat-save')
     dialog.open()
 
 

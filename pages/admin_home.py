@@ -4,11 +4,9 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from components import admin, session
-from components.frame import frame
-from components.signin import login_redirect
+from components import admin
 from domain.i18n import t
-from domain.permissions import can
+from domain.permissions import Principal, can
 from services import people, places
 
 # (action, label, icon, path, what it is for) — a tile shows only when can(user, action, community)
@@ -27,23 +25,25 @@ ONLY_FOR_EVERYONE = {'council.view'}  # residents may see the councils, but that
 
 
 async def admin_home() -> RedirectResponse | None:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/admin')
-    community_id = admin.working_community(user)
-    with frame(t('管理'), user=user, back='/'):
-        tiles = [tile for tile in TILES if community_id is not None and can(user, tile[0], community_id)]
-        if not [tile for tile in tiles if tile[0] not in ONLY_FOR_EVERYONE]:
-            admin.no_permission()
-            return None
-        await admin.community_picker(user, community_id)
-        labels = await places.community_labels([community_id])
-        ui.label(labels.get(community_id, '')).classes('text-lg font-bold')
-        waiting = await people.pending_count(user, community_id) if can(user, 'resident.view', community_id) else 0
-        with ui.element('div').classes('w-full grid grid-cols-2 gap-3'):
-            for _action, label, icon, path, hint in tiles:
-                _tile(t(label), icon, path, t(hint), badge=waiting if path == '/admin/pending' else 0)
-    return None
+    return await admin.community_screen('/admin', t('管理'), None, _menu, back='/', allowed=_opens_the_menu)
+
+
+def _tiles(user: Principal, community_id: int) -> list[tuple[str, str, str, str, str]]:
+    return [tile for tile in TILES if can(user, tile[0], community_id)]
+
+
+def _opens_the_menu(user: Principal, community_id: int) -> bool:
+    return any(tile[0] not in ONLY_FOR_EVERYONE for tile in _tiles(user, community_id))
+
+
+async def _menu(screen: admin.AdminScreen) -> None:
+    user, community_id = screen.user, screen.community_id
+    labels = await places.community_labels([community_id])
+    ui.label(labels.get(community_id, '')).classes('text-lg font-bold')
+    waiting = await people.pending_count(user, community_id) if can(user, 'resident.view', community_id) else 0
+    with ui.element('div').classes('w-full grid grid-cols-2 gap-3'):
+        for _action, label, icon, path, hint in _tiles(user, community_id):
+            _tile(t(label), icon, path, t(hint), badge=waiting if path == '/admin/pending' else 0)
 
 
 def _tile(label: str, icon: str, path: str, hint: str, *, badge: int = 0) -> None:

@@ -1,16 +1,15 @@
 """/admin/buildings/{id} (the households of a building) and /admin/households/{id} (one household, its people)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from components import admin, session
-from components.confirm import confirm
-from components.frame import empty_state, frame
+from components import admin
+from components.frame import empty_state
 from components.live import on_event
 from components.resident_form import open_resident_dialog, status_badge
-from components.signin import login_redirect
-from domain.errors import DomainError
 from domain.i18n import t
 from domain.people import OCCUPANCY, RELATIONS, SALE_STATUS
 from domain.permissions import Principal, can
@@ -19,28 +18,26 @@ from services.place_views import BuildingView, HouseholdRow, HouseholdView
 
 
 async def building_page(building_id: int) -> RedirectResponse | None:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect(f'/admin/buildings/{building_id}')
-    try:
-        view = await places.building_view(user, building_id)
-    except DomainError as e:
-        with frame(t('楼栋'), user=user, back='/admin/places'):
-            admin.no_permission() if e.code == 'forbidden' else admin.not_found(e.message)
-        return None
-    with frame(f'{view.compound_name} {view.name}', user=user, back=f'/admin/compounds/{view.compound_id}'):
-        content = ui.refreshable(_building_content)
-        await content(user, building_id)
-        on_event('place.changed', lambda _: content.refresh(), community_id=view.community_id)
-    return None
+    return await admin.record_screen(
+        f'/admin/buildings/{building_id}', lambda user: places.building_view(user, building_id), _building_content,
+        kind=t('楼栋'), up='/admin/places', title=lambda view: f'{view.compound_name} {view.name}',
+        back=lambda view: f'/admin/compounds/{view.compound_id}',
+        live=lambda view, refresh: on_event('place.changed', refresh, community_id=view.community_id))
 
 
-async def _building_content(user: Principal, building_id: int) -> None:
-    try:
-        view = await places.building_view(user, building_id)
-    except DomainError as e:
-        admin.not_found(e.message)
-        return
+async def household_page(household_id: int) -> RedirectResponse | None:
+    return await admin.record_screen(
+        f'/admin/households/{household_id}', lambda user: places.household_view(user, household_id),
+        _household_content, kind=t('住户'), up='/admin/places', title=lambda view: f'{view.building_name} {view.room}',
+        back=lambda view: f'/admin/buildings/{view.building_id}', live=_household_live)
+
+
+def _household_live(view: HouseholdView, refresh: Callable[..., object]) -> None:
+    for pattern in ('place.changed', 'resident.*'):
+        on_event(pattern, refresh, community_id=view.community_id)
+
+
+async def _building_content(user: Principal, view: BuildingView) -> None:
     editable = can(user, 'place.edit', view.community_id)
     with ui.card().classes('gs-card gap-2'):
         ui.label(f'{view.compound_name} {view.name}').classes('text-lg font-bold')
@@ -86,30 +83,7 @@ def _household_row(user: Principal, view: BuildingView, row: HouseholdRow, edita
                     .props(f'flat round size=lg aria-label="{t("编辑")}"').mark(f'edit-household-{row.id}')
 
 
-async def household_page(household_id: int) -> RedirectResponse | None:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect(f'/admin/households/{household_id}')
-    try:
-        view = await places.household_view(user, household_id)
-    except DomainError as e:
-        with frame(t('住户'), user=user, back='/admin/places'):
-            admin.no_permission() if e.code == 'forbidden' else admin.not_found(e.message)
-        return None
-    with frame(f'{view.building_name} {view.room}', user=user, back=f'/admin/buildings/{view.building_id}'):
-        content = ui.refreshable(_household_content)
-        await content(user, household_id)
-        on_event('place.changed', lambda _: content.refresh(), community_id=view.community_id)
-        on_event('resident.*', lambda _: content.refresh(), community_id=view.community_id)
-    return None
-
-
-async def _household_content(user: Principal, household_id: int) -> None:
-    try:
-        view = await places.household_view(user, household_id)
-    except DomainError as e:
-        admin.not_found(e.message)
-        return
+async def _household_content(user: Principal, view: HouseholdView) -> None:
     editable = can(user, 'place.edit', view.community_id)
     with ui.card().classes('gs-card gap-1'):
         ui.label(f'{view.compound_name} {view.building_name} {view.room}').classes('text-lg font-bold')
@@ -187,50 +161,27 @@ async def _household_dialog(user: Principal, building: BuildingView | None,
         owner = ui.select(owners, label=t('业主（输入姓名查找）'), value=owner_id if owner_id in owners else None,
                           with_input=True, clearable=True).classes('w-full text-lg').props('outlined') \
             .mark('household-owner')
-        problem = admin.problem_label()
 
         async def save() -> None:
             values = dict(room=room.value or '', area=area.value or '', occupancy=occupancy.value,
                           sale_status=sale.value, certificate_no=certificate.value or '', owner_id=owner.value)
-            try:
-                if current is None:
-                    await places.create_household(user, building.id, **values)  # type: ignore[union-attr]
-                else:
-                    await places.update_household(user, current.id, **values)
-            except DomainError as e:
-                admin.show_problem(problem, e)
-                return
-            dialog.close()
-            ui.notify(t('已保存'), type='positive')
+            if current is None:
+                await places.create_household(user, building.id, **values)  # type: ignore[union-attr]
+            else:
+                await places.update_household(user, current.id, **values)
 
-        with ui.row().classes('w-full justify-end gap-2'):
-            ui.button(t('取消'), on_click=dialog.close).props('flat').classes('text-lg')
-            ui.button(t('保存'), on_click=save).props('unelevated').classes('text-lg').mark('household-save')
+        admin.dialog_buttons(dialog, admin.problem_label(), save, marker='household-save')
     dialog.open()
 
 
 async def _delete_building(user: Principal, view: BuildingView) -> None:
-    if not await confirm(t('删除“{name}”？', name=f'{view.compound_name} {view.name}'), ok=t('删除')):
-        return
-    try:
-        await places.delete_building(user, view.id)
-    except DomainError as e:
-        ui.notify(e.message, type='negative', multi_line=True)
-        return
-    ui.notify(t('已删除'), type='positive')
-    ui.navigate.to(f'/admin/compounds/{view.compound_id}')
+    await admin.delete_then_go(t('删除“{name}”？', name=f'{view.compound_name} {view.name}'),
+                               lambda: places.delete_building(user, view.id), f'/admin/compounds/{view.compound_id}')
 
 
 async def _delete_household(user: Principal, view: HouseholdView) -> None:
-    if not await confirm(t('删除住户 {room}？', room=f'{view.building_name} {view.room}'), ok=t('删除')):
-        return
-    try:
-        await places.delete_household(user, view.id)
-    except DomainError as e:
-        ui.notify(e.message, type='negative', multi_line=True)
-        return
-    ui.notify(t('已删除'), type='positive')
-    ui.navigate.to(f'/admin/buildings/{view.building_id}')
+    await admin.delete_then_go(t('删除住户 {room}？', room=f'{view.building_name} {view.room}'),
+                               lambda: places.delete_household(user, view.id), f'/admin/buildings/{view.building_id}')
 
 
 def register() -> None:

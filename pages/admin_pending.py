@@ -4,10 +4,8 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from components import admin, session
-from components.frame import empty_state, frame
-from components.live import on_event
-from components.signin import login_redirect
+from components import admin
+from components.frame import empty_state
 from components.when import local_time
 from domain.errors import DomainError
 from domain.i18n import t
@@ -19,30 +17,20 @@ REASONS = ('姓名或手机号不对', '不是本社区居民', '重复登记')
 
 
 async def pending_page() -> RedirectResponse | None:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/admin/pending')
-    community_id = admin.working_community(user, 'resident.view')
-    with frame(t('待核验'), user=user, back='/admin'):
-        if community_id is None:
-            admin.no_permission()
-            return None
-        await admin.community_picker(user, community_id)
-        ui.label(t('请核对本人身份和住址后再通过。住址是居民自己填写的，请为他选好对应的户。')).classes('gs-muted')
-        may_verify = can(user, 'resident.verify', community_id)
+    return await admin.community_screen('/admin/pending', t('待核验'), 'resident.view', _pending,
+                                        redraw_on='resident.*')
 
-        @ui.refreshable
-        async def content() -> None:
-            rows = await people.pending(user, community_id)
-            households = await places.household_choices(user, community_id) if may_verify and rows else {}
-            if not rows:
-                empty_state(t('没有等待核验的居民'), 'how_to_reg')
-            for row in rows:
-                _pending_card(user, row, households, may_verify)
 
-        await content()
-        on_event('resident.*', lambda _: content.refresh(), community_id=community_id)
-    return None
+async def _pending(screen: admin.AdminScreen) -> None:
+    user, community_id = screen.user, screen.community_id
+    ui.label(t('请核对本人身份和住址后再通过。住址是居民自己填写的，请为他选好对应的户。')).classes('gs-muted')
+    may_verify = can(user, 'resident.verify', community_id)
+    rows = await people.pending(user, community_id)
+    households = await places.household_choices(user, community_id) if may_verify and rows else {}
+    if not rows:
+        empty_state(t('没有等待核验的居民'), 'how_to_reg')
+    for row in rows:
+        _pending_card(user, row, households, may_verify)
 
 
 def _pending_card(user: Principal, row: PendingRow, households: dict[int, str], may_verify: bool) -> None:
@@ -80,21 +68,9 @@ async def _reject(user: Principal, row: PendingRow) -> None:
         ui.label(t('这条登记会被删除，请告诉本人按正确信息重新扫码登记。')).classes('text-base')
         reason = ui.select([t(r) for r in REASONS], label=t('原因'), value=t(REASONS[0]), new_value_mode='add-unique') \
             .classes('w-full text-lg').props('outlined').mark('reject-reason')
-        problem = admin.problem_label()
-
-        async def submit() -> None:
-            try:
-                await people.reject_registration(user, row.id, reason=reason.value or '')
-            except DomainError as e:
-                admin.show_problem(problem, e)
-                return
-            dialog.close()
-            ui.notify(t('已删除这条登记'), type='positive')
-
-        with ui.row().classes('w-full justify-end gap-2'):
-            ui.button(t('取消'), on_click=dialog.close).props('flat').classes('text-lg')
-            ui.button(t('删除登记'), on_click=submit).props('unelevated color=negative').classes('text-lg') \
-                .mark('reject-confirm')
+        admin.dialog_buttons(dialog, admin.problem_label(),
+                             lambda: people.reject_registration(user, row.id, reason=reason.value or ''),
+                             marker='reject-confirm', ok=t('删除登记'), done=t('已删除这条登记'), danger=True)
     dialog.open()
 
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from components import admin, session
-from components.confirm import confirm
-from components.frame import empty_state, frame
+from components import admin
+from components.frame import empty_state
 from components.live import on_event
-from components.signin import login_redirect
-from domain.errors import DomainError
 from domain.i18n import t
 from domain.permissions import Principal, can
 from services import places
@@ -17,65 +14,40 @@ from services.place_views import Counts, Node
 
 
 async def places_page() -> RedirectResponse | None:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/admin/places')
-    community_id = admin.working_community(user, 'place.view')
-    with frame(t('房屋'), user=user, back='/admin'):
-        if community_id is None:
-            admin.no_permission()
-            return None
-        await admin.community_picker(user, community_id)
-        editable = can(user, 'place.edit', community_id)
+    return await admin.community_screen('/admin/places', t('房屋'), 'place.view', _places, redraw_on='place.changed')
 
-        @ui.refreshable
-        async def content() -> None:
-            tree = await places.tree(user, community_id)
-            with ui.card().classes('gs-card gap-2'):
-                ui.label(f'{tree.street} {tree.name}').classes('text-lg font-bold')
-                _stats(tree.counts, compounds=len(tree.compounds),
-                       buildings=sum(len(c.children) for c in tree.compounds))
-                if tree.without_household:
-                    ui.link(t('{count} 位居民还没有分到具体的户', count=tree.without_household),
-                            '/admin/residents').classes('text-base')
-            if not tree.compounds:
-                empty_state(t('还没有小区，请先新增小区或导入名册'), 'apartment')
-            for compound in tree.compounds:
-                _place_card(compound, f'/admin/compounds/{compound.id}',
-                            t('{count} 栋楼', count=len(compound.children)))
-            if editable:
-                ui.button(t('新增小区'), icon='add', on_click=lambda: admin.text_dialog(
-                    t('新增小区'), t('小区名称'), '', lambda name: places.create_compound(user, community_id, name),
-                    marker='compound-new')).classes('w-full text-lg').mark('compound-add')
 
-        await content()
-        on_event('place.changed', lambda _: content.refresh(), community_id=community_id)
-    return None
+async def _places(screen: admin.AdminScreen) -> None:
+    user, community_id = screen.user, screen.community_id
+    editable = can(user, 'place.edit', community_id)
+    tree = await places.tree(user, community_id)
+    with ui.card().classes('gs-card gap-2'):
+        ui.label(f'{tree.street} {tree.name}').classes('text-lg font-bold')
+        _stats(tree.counts, compounds=len(tree.compounds),
+               buildings=sum(len(c.children) for c in tree.compounds))
+        if tree.without_household:
+            ui.link(t('{count} 位居民还没有分到具体的户', count=tree.without_household),
+                    '/admin/residents').classes('text-base')
+    if not tree.compounds:
+        empty_state(t('还没有小区，请先新增小区或导入名册'), 'apartment')
+    for compound in tree.compounds:
+        _place_card(compound, f'/admin/compounds/{compound.id}',
+                    t('{count} 栋楼', count=len(compound.children)))
+    if editable:
+        ui.button(t('新增小区'), icon='add', on_click=lambda: admin.text_dialog(
+            t('新增小区'), t('小区名称'), '', lambda name: places.create_compound(user, community_id, name),
+            marker='compound-new')).classes('w-full text-lg').mark('compound-add')
 
 
 async def compound_page(compound_id: int) -> RedirectResponse | None:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect(f'/admin/compounds/{compound_id}')
-    try:
-        node, community_id = await places.compound_node(user, compound_id)
-    except DomainError as e:
-        with frame(t('小区'), user=user, back='/admin/places'):
-            admin.no_permission() if e.code == 'forbidden' else admin.not_found(e.message)
-        return None
-    with frame(node.name, user=user, back='/admin/places'):
-        content = ui.refreshable(_compound_content)
-        await content(user, compound_id, community_id)
-        on_event('place.changed', lambda _: content.refresh(), community_id=community_id)
-    return None
+    return await admin.record_screen(
+        f'/admin/compounds/{compound_id}', lambda user: places.compound_node(user, compound_id), _compound_content,
+        kind=t('小区'), up='/admin/places', title=lambda found: found[0].name,
+        live=lambda found, refresh: on_event('place.changed', refresh, community_id=found[1]))
 
 
-async def _compound_content(user: Principal, compound_id: int, community_id: int) -> None:
-    try:
-        node, _ = await places.compound_node(user, compound_id)
-    except DomainError as e:
-        admin.not_found(e.message)
-        return
+async def _compound_content(user: Principal, found: tuple[Node, int]) -> None:
+    node, community_id = found
     editable = can(user, 'place.edit', community_id)
     with ui.card().classes('gs-card gap-2'):
         ui.label(node.name).classes('text-lg font-bold').mark('compound-name')
@@ -98,15 +70,8 @@ async def _compound_content(user: Principal, compound_id: int, community_id: int
 
 
 async def _delete_compound(user: Principal, node: Node) -> None:
-    if not await confirm(t('删除小区“{name}”？', name=node.name), ok=t('删除')):
-        return
-    try:
-        await places.delete_compound(user, node.id)
-    except DomainError as e:
-        ui.notify(e.message, type='negative', multi_line=True)
-        return
-    ui.notify(t('已删除'), type='positive')
-    ui.navigate.to('/admin/places')
+    await admin.delete_then_go(t('删除小区“{name}”？', name=node.name), lambda: places.delete_compound(user, node.id),
+                               '/admin/places')
 
 
 def _place_card(node: Node, path: str, extra: str) -> None:

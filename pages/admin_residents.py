@@ -4,12 +4,11 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from components import admin, session
+from components import admin
 from components.confirm import confirm
-from components.frame import empty_state, frame
+from components.frame import empty_state
 from components.live import on_event
 from components.resident_form import open_resident_dialog, status_badge
-from components.signin import login_redirect
 from components.when import local_time
 from domain.errors import DomainError
 from domain.i18n import t
@@ -22,64 +21,59 @@ ALL = ''
 
 
 async def residents_page() -> RedirectResponse | None:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/admin/residents')
-    community_id = admin.working_community(user, 'resident.view')
-    with frame(t('居民'), user=user, back='/admin'):
-        if community_id is None:
-            admin.no_permission()
-            return None
-        await admin.community_picker(user, community_id)
-        state = {'query': '', 'status': ALL, 'tag': ALL, 'compound': ALL, 'page': 1}
-        compounds = await places.compound_choices(user, community_id)
+    return await admin.community_screen('/admin/residents', t('居民'), 'resident.view', _residents)
 
-        @ui.refreshable
-        async def results() -> None:
-            page = await people.search(
-                user, community_id, query=state['query'], status=state['status'] or None, tag=state['tag'] or None,
-                compound_id=state['compound'] or None, page=state['page'])
-            ui.label(t('共 {n} 人', n=page.total)).classes('gs-muted').mark('resident-total')
-            if not page.rows:
-                empty_state(t('没有找到符合条件的居民'), 'person_search')
-            for row in page.rows:
-                _resident_card(row)
-            if page.pages > 1:
-                ui.pagination(1, page.pages, value=page.page, direction_links=True,
-                              on_change=lambda e: go_to(e.value)).props('max-pages=5 boundary-numbers') \
-                    .classes('self-center').mark('resident-pages')
 
-        async def go_to(number: int) -> None:
-            if number != state['page']:
-                state['page'] = number
-                results.refresh()
+async def _residents(screen: admin.AdminScreen) -> None:
+    user, community_id = screen.user, screen.community_id
+    state = {'query': '', 'status': ALL, 'tag': ALL, 'compound': ALL, 'page': 1}
+    compounds = await places.compound_choices(user, community_id)
 
-        def search(**changes: object) -> None:
-            state.update(changes, page=1)
+    @ui.refreshable
+    async def results() -> None:
+        page = await people.search(
+            user, community_id, query=state['query'], status=state['status'] or None, tag=state['tag'] or None,
+            compound_id=state['compound'] or None, page=state['page'])
+        ui.label(t('共 {n} 人', n=page.total)).classes('gs-muted').mark('resident-total')
+        if not page.rows:
+            empty_state(t('没有找到符合条件的居民'), 'person_search')
+        for row in page.rows:
+            _resident_card(row)
+        if page.pages > 1:
+            ui.pagination(1, page.pages, value=page.page, direction_links=True,
+                          on_change=lambda e: go_to(e.value)).props('max-pages=5 boundary-numbers') \
+                .classes('self-center').mark('resident-pages')
+
+    async def go_to(number: int) -> None:
+        if number != state['page']:
+            state['page'] = number
             results.refresh()
 
-        with ui.row().classes('w-full no-wrap gap-2 items-center'):
-            query = ui.input(t('姓名、手机号或房号')).classes('grow text-lg') \
-                .props('outlined clearable maxlength=40').mark('resident-search')
-            query.on('keydown.enter', lambda: search(query=query.value or ''))
-            ui.button(icon='search', on_click=lambda: search(query=query.value or '')) \
-                .props(f'unelevated size=lg aria-label="{t("查找")}"').mark('resident-search-go')
-        with ui.row().classes('w-full gap-2 no-wrap'):
-            ui.select({ALL: t('在册（未迁出）'), **{k: t(v) for k, v in STATUSES.items()}}, value=ALL, label=t('状态'),
-                      on_change=lambda e: search(status=e.value)).classes('grow').props('outlined dense') \
-                .mark('filter-status')
-            ui.select({ALL: t('全部标签'), **{tag: t(tag) for tag in TAGS}}, value=ALL, label=t('标签'),
-                      on_change=lambda e: search(tag=e.value)).classes('grow').props('outlined dense') \
-                .mark('filter-tag')
-        ui.select({ALL: t('全部小区'), **compounds}, value=ALL, label=t('小区'),
-                  on_change=lambda e: search(compound=e.value)).classes('w-full').props('outlined dense') \
-            .mark('filter-compound')
-        if can(user, 'resident.edit', community_id):
-            ui.button(t('登记居民'), icon='person_add', on_click=lambda: open_resident_dialog(
-                user, community_id, on_saved=lambda rid: ui.navigate.to(f'/admin/residents/{rid}'))) \
-                .classes('w-full text-lg').mark('resident-add')
-        await results()
-    return None
+    def search(**changes: object) -> None:
+        state.update(changes, page=1)
+        results.refresh()
+
+    with ui.row().classes('w-full no-wrap gap-2 items-center'):
+        query = ui.input(t('姓名、手机号或房号')).classes('grow text-lg') \
+            .props('outlined clearable maxlength=40').mark('resident-search')
+        query.on('keydown.enter', lambda: search(query=query.value or ''))
+        ui.button(icon='search', on_click=lambda: search(query=query.value or '')) \
+            .props(f'unelevated size=lg aria-label="{t("查找")}"').mark('resident-search-go')
+    with ui.row().classes('w-full gap-2 no-wrap'):
+        ui.select({ALL: t('在册（未迁出）'), **{k: t(v) for k, v in STATUSES.items()}}, value=ALL, label=t('状态'),
+                  on_change=lambda e: search(status=e.value)).classes('grow').props('outlined dense') \
+            .mark('filter-status')
+        ui.select({ALL: t('全部标签'), **{tag: t(tag) for tag in TAGS}}, value=ALL, label=t('标签'),
+                  on_change=lambda e: search(tag=e.value)).classes('grow').props('outlined dense') \
+            .mark('filter-tag')
+    ui.select({ALL: t('全部小区'), **compounds}, value=ALL, label=t('小区'),
+              on_change=lambda e: search(compound=e.value)).classes('w-full').props('outlined dense') \
+        .mark('filter-compound')
+    if can(user, 'resident.edit', community_id):
+        ui.button(t('登记居民'), icon='person_add', on_click=lambda: open_resident_dialog(
+            user, community_id, on_saved=lambda rid: ui.navigate.to(f'/admin/residents/{rid}'))) \
+            .classes('w-full text-lg').mark('resident-add')
+    await results()
 
 
 def _resident_card(row: ResidentRow) -> None:
@@ -96,29 +90,14 @@ def _resident_card(row: ResidentRow) -> None:
 
 
 async def resident_page(resident_id: int) -> RedirectResponse | None:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect(f'/admin/residents/{resident_id}')
-    try:
-        resident = await people.detail(user, resident_id)
-    except DomainError as e:
-        with frame(t('居民'), user=user, back='/admin/residents'):
-            admin.no_permission() if e.code == 'forbidden' else admin.not_found(e.message)
-        return None
-    with frame(t('居民信息'), user=user, back='/admin/residents'):
-        content = ui.refreshable(_resident_content)
-        await content(user, resident_id)
-        on_event('resident.*', lambda e: content.refresh() if e.payload.get('resident_id') == resident_id else None,
-                 community_id=resident.community_id)
-    return None
+    return await admin.record_screen(
+        f'/admin/residents/{resident_id}', lambda user: people.detail(user, resident_id), _resident_content,
+        kind=t('居民'), up='/admin/residents', title=t('居民信息'), live=lambda r, refresh: on_event(
+            'resident.*', lambda e: refresh() if e.payload.get('resident_id') == r.id else None,
+            community_id=r.community_id))
 
 
-async def _resident_content(user: Principal, resident_id: int) -> None:
-    try:
-        r = await people.detail(user, resident_id)
-    except DomainError as e:
-        admin.not_found(e.message)
-        return
+async def _resident_content(user: Principal, r: ResidentDetail) -> None:
     cid = r.community_id
     with ui.card().classes('gs-card gap-1'):
         with ui.row().classes('w-full items-center justify-between no-wrap'):

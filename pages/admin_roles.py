@@ -4,11 +4,11 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from components import admin, session
+from components import admin
 from components.confirm import confirm
-from components.frame import empty_state, error_banner, frame
+from components.frame import empty_state, error_banner
 from components.live import on_event
-from components.signin import login_redirect, password_input, phone_input
+from components.signin import password_input, phone_input
 from domain.access import GRANTABLE_ROLES
 from domain.errors import DomainError
 from domain.i18n import t
@@ -17,26 +17,20 @@ from services import roles
 
 
 async def roles_page() -> RedirectResponse | None:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/admin/roles')
-    with frame(t('人员与角色'), user=user, back='/admin'):
-        community = await admin.community_for(user, 'role.grant')
-        if community is None:
-            admin.no_permission()
-            return None
-        await admin.community_picker(user, community.id)
-        ui.label(t('{community}的工作人员、两委成员、监督委员会成员、志愿者和管理员。居民身份来自居民登记，不在这里添加。',
-                   community=community.name)).classes('gs-muted')
-        screen = _RolesScreen(user, community.id)
-        with ui.row().classes('w-full gap-2'):
-            ui.button(t('新建工作人员账号'), icon='person_add', on_click=screen.open_create) \
-                .classes('w-full text-lg').mark('open-create')
-            ui.button(t('给已有的人添加角色'), icon='group_add', on_click=screen.open_find) \
-                .classes('w-full text-lg').props('outline').mark('open-find')
-        await screen.member_list()
-        on_event('role.*', lambda _: screen.member_list.refresh(), community_id=community.id)
-    return None
+    return await admin.community_screen('/admin/roles', t('人员与角色'), 'role.grant', _roles, community_row=True)
+
+
+async def _roles(screen: admin.AdminScreen) -> None:
+    ui.label(t('{community}的工作人员、两委成员、监督委员会成员、志愿者和管理员。居民身份来自居民登记，不在这里添加。',
+               community=screen.community.name)).classes('gs-muted')
+    members = _RolesScreen(screen.user, screen.community_id)
+    with ui.row().classes('w-full gap-2'):
+        ui.button(t('新建工作人员账号'), icon='person_add', on_click=members.open_create) \
+            .classes('w-full text-lg').mark('open-create')
+        ui.button(t('给已有的人添加角色'), icon='group_add', on_click=members.open_find) \
+            .classes('w-full text-lg').props('outline').mark('open-find')
+    await members.member_list()
+    on_event('role.*', lambda _: members.member_list.refresh(), community_id=screen.community_id)
 
 
 def _label(role: str) -> str:

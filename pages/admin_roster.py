@@ -12,7 +12,7 @@ from nicegui import app, events, ui
 
 from components import admin, session
 from components.confirm import confirm
-from components.frame import error_banner, frame
+from components.frame import error_banner
 from components.signin import login_redirect
 from domain.errors import DomainError
 from domain.i18n import t
@@ -27,17 +27,12 @@ TEMPLATES = {
 
 
 async def roster_page() -> RedirectResponse | None:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/admin/roster')
-    with frame(t('导入居民花名册'), user=user, back='/admin'):
-        community = await admin.community_for(user, 'roster.import')
-        if community is None:
-            admin.no_permission()
-            return None
-        await admin.community_picker(user, community.id)
-        _RosterScreen(user, community.id, community.name).build()
-    return None
+    return await admin.community_screen('/admin/roster', t('导入居民花名册'), 'roster.import', _roster,
+                                        community_row=True)
+
+
+async def _roster(screen: admin.AdminScreen) -> None:
+    _RosterScreen(screen.user, screen.community_id, screen.community.name).build()
 
 
 async def template_xlsx() -> Response:

@@ -1,6 +1,8 @@
 """登录: staff with phone + password, residents with phone + six-digit PIN or their personal link; 退出登录."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from nicegui import ui
 
 from components import session
@@ -9,6 +11,7 @@ from components.signin import finish_sign_in, password_input, phone_input, pin_i
 from domain.credentials import safe_next
 from domain.errors import DomainError
 from domain.i18n import t
+from models import Account
 from services import auth, codes
 from services.audit import now
 
@@ -69,50 +72,39 @@ async def link(token: str) -> None:
 
 
 def _pin_form(target: str) -> None:
-    ui.label(t('用手机号和 6 位数字密码登录。第一次使用请扫描社区发给您的登录二维码。')).classes('gs-muted')
-    phone = phone_input().mark('pin-phone')
-    pin = pin_input().mark('pin-pin')
-    error = error_banner('').mark('pin-error')
-
-    async def submit() -> None:
-        if button.enabled is False:
-            return
-        button.disable()
-        try:
-            account = await auth.sign_in_with_pin(phone.value, pin.value or '')
-        except DomainError as e:
-            error.set_text(e.message)
-            pin.set_value('')
-            button.enable()
-            return
-        finish_sign_in(account, to=target)
-
-    pin.on('keydown.enter', submit)
-    button = ui.button(t('登录'), icon='login', on_click=submit).classes('w-full text-xl').mark('pin-submit')
+    _sign_in_form(target, t('用手机号和 6 位数字密码登录。第一次使用请扫描社区发给您的登录二维码。'),
+                  pin_input, auth.sign_in_with_pin, marker='pin', secret_marker='pin-pin')
     ui.label(t('忘记数字密码？请找社区工作人员重新发登录二维码。')).classes('gs-muted')
 
 
 def _password_form(target: str) -> None:
-    ui.label(t('社区工作人员、两委、监督委员会成员用手机号和密码登录。')).classes('gs-muted')
-    phone = phone_input().mark('pw-phone')
-    password = password_input().mark('pw-password')
-    error = error_banner('').mark('pw-error')
+    _sign_in_form(target, t('社区工作人员、两委、监督委员会成员用手机号和密码登录。'),
+                  password_input, auth.sign_in_with_password, marker='pw', secret_marker='pw-password')
+
+
+def _sign_in_form(target: str, intro: str, secret_input: Callable[[], ui.input],
+                  sign_in: Callable[[object, str], Awaitable[Account]], *, marker: str, secret_marker: str) -> None:
+    """Phone and a secret (PIN or password); a refusal empties the secret and says why, success goes on to `target`."""
+    ui.label(intro).classes('gs-muted')
+    phone = phone_input().mark(f'{marker}-phone')
+    secret = secret_input().mark(secret_marker)
+    error = error_banner('').mark(f'{marker}-error')
 
     async def submit() -> None:
         if button.enabled is False:
             return
         button.disable()
         try:
-            account = await auth.sign_in_with_password(phone.value, password.value or '')
+            account = await sign_in(phone.value, secret.value or '')
         except DomainError as e:
             error.set_text(e.message)
-            password.set_value('')
+            secret.set_value('')
             button.enable()
             return
         finish_sign_in(account, to=target)
 
-    password.on('keydown.enter', submit)
-    button = ui.button(t('登录'), icon='login', on_click=submit).classes('w-full text-xl').mark('pw-submit')
+    secret.on('keydown.enter', submit)
+    button = ui.button(t('登录'), icon='login', on_click=submit).classes('w-full text-xl').mark(f'{marker}-submit')
 
 
 def register() -> None:

@@ -51,13 +51,18 @@ class CommunityTree:
 
 
 @dataclass(frozen=True)
-class HouseholdRow:
+class HouseholdFacts:
+    """What the household form edits; both views of a household carry it."""
     id: int
     room: str
     area_m2: Decimal
     occupancy: str
     sale_status: str
     certificate_no: str | None
+
+
+@dataclass(frozen=True)
+class HouseholdRow(HouseholdFacts):
     owner_id: int | None
     owner_name: str | None
     members: tuple[str, ...]  # names of residents living here (not moved away)
@@ -86,13 +91,7 @@ class Member:
 
 
 @dataclass(frozen=True)
-class HouseholdView:
-    id: int
-    room: str
-    area_m2: Decimal
-    occupancy: str
-    sale_status: str
-    certificate_no: str | None
+class HouseholdView(HouseholdFacts):
     building_id: int
     building_name: str
     compound_id: int

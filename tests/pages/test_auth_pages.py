@@ -4,7 +4,7 @@ import asyncio
 from nicegui import app, ui
 from nicegui.testing import User
 
-from models import Account, LoginThrottle, Resident
+from models import Account, LoginThrottle, Resident, RoleGrant
 from services import auth, codes, passwords
 from tests.support import make_account, make_community, make_household, make_resident, principal_of, sign_in
 
@@ -366,6 +366,34 @@ async def test_the_join_poster_can_be_revoked(user: User) -> None:
     await user.should_see('旧二维码已作废', retries=SLOW)
     await user.open(f'/join/{old}')
     await user.should_see('这个登记二维码已停用', retries=SLOW)
+
+
+async def test_a_resident_gets_no_permission_on_the_join_poster(user: User) -> None:
+    community = await make_community()
+    await sign_in(user, await _resident_account(community, pin=None))
+    await user.open('/admin/join-poster')
+    await user.should_see(marker='no-permission', retries=SLOW)
+    await user.should_see('没有权限')
+    await user.should_not_see(marker='join-qr')
+
+
+async def test_the_join_poster_is_of_the_community_being_worked_on_or_the_one_the_address_names(user: User) -> None:
+    first = await make_community()
+    second = await make_community(name='铁路坝社区')
+    account = await make_account(first, 'staff')
+    await RoleGrant.create(account=account, community=second, role='staff')
+    await sign_in(user, account)
+    await user.open('/admin/join-poster')
+    await user.should_see('船柴社区', retries=SLOW)
+    await user.should_not_see(marker='community-picker')  # a printed page
+    await user.open('/admin')
+    user.find(marker='community-picker').elements.pop().value = second.id
+    await user.open('/admin/join-poster')
+    await user.should_see('铁路坝社区', retries=SLOW)
+    await user.should_not_see('船柴社区')
+    await user.open(f'/admin/join-poster?community={first.id}')
+    await user.should_see('船柴社区', retries=SLOW)
+    await user.should_not_see('铁路坝社区')
 
 
 async def test_a_single_card_shows_the_name_as_text_and_the_community(user: User) -> None:
