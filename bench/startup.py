@@ -2,6 +2,10 @@
 
     python bench/startup.py [--database-url URL] [--runs 3]
 
+For PostgreSQL, create an empty database first (the app migrates it but does not create it):
+    psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE gs_bench'
+    python bench/startup.py --database-url postgres://postgres@127.0.0.1:5432/gs_bench
+
 Starts `python main.py --demo` on a fresh database (a temporary SQLite file unless --database-url),
 measures the time until /api/v1/health answers, the resident memory (VmRSS) of the process then, and
 the same for a second start on the already-loaded database (the idempotent demo check). Prints a table.

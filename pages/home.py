@@ -46,7 +46,6 @@ async def home() -> None:
 
 def _visitor() -> None:
     ui.label(t('欢迎来到共商')).classes('text-2xl font-bold')
-    ui.label(t('民事民提、民事民议、民事民决、民事民办、民事民评')).classes('gs-muted')
     with ui.card().classes('gs-card gap-1'):
         for step, meaning in STEPS:
             with ui.row().classes('items-baseline gap-2 no-wrap'):

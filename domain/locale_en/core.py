@@ -10,8 +10,6 @@ EN = {
     '管理': 'Admin',
     '登录': 'Sign in',
     '欢迎来到共商': 'Welcome to Gongshang',
-    '民事民提、民事民议、民事民决、民事民办、民事民评':
-        'Residents raise, deliberate, decide, do and judge together',
     '{name}，您好': 'Hello, {name}',
     '您的身份正在等待社区工作人员核验': 'Your identity is waiting to be verified by community staff',
     '我的二维码': 'My QR code',
