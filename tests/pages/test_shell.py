@@ -52,3 +52,10 @@ async def test_a_resident_sees_their_community_and_home_on_the_home_page(user: U
     await user.should_see('船柴社区 · 嘉明花园 3栋 402')
     await user.should_see('打开二维码')
     await user.should_not_see('进入管理')
+
+
+async def test_pages_are_served_in_simplified_chinese_with_quasars_zh_cn_language_pack(user: User) -> None:
+    await user.open('/')
+    html = (await user.http_client.get('/')).text
+    assert '<html lang="zh-CN">' in html
+    assert 'lang/zh-CN.umd.prod.js' in html
