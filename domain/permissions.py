@@ -34,6 +34,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     'apikey.manage': frozenset({'admin'}),
     'audit.read': frozenset({'supervisor', 'committee', 'admin'}),
     'checkin.scan': frozenset({'volunteer', 'staff', 'admin'}),
+    'issue.raise': frozenset({'resident'}),  # a resident raises in their own community
+    'issue.support': frozenset({'resident'}),  # 附议 (the service also needs the resident verified)
+    'issue.record': _STAFF,  # on a resident's behalf: phone, 12345, WeChat group, visit, box, meeting
+    'issue.merge': _STAFF,
     'resident.phone': _STAFF,  # unmasked phone numbers in listings and details; everyone else sees 138****5678
 }
 

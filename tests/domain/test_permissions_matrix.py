@@ -10,12 +10,12 @@ HERE, THERE = 1, 2
 _STAFF_WORK = {
     'place.view', 'place.edit', 'resident.view', 'resident.edit', 'resident.verify', 'resident.issue_link',
     'resident.print_card', 'resident.revoke_code', 'resident.phone', 'roster.import', 'council.view',
-    'council.edit', 'community.join_qr', 'checkin.scan',
+    'council.edit', 'community.join_qr', 'checkin.scan', 'issue.record', 'issue.merge',
 }
 _READ_ONLY = {'place.view', 'resident.view', 'council.view', 'audit.read'}
 
 EXPECTED: dict[str, set[str]] = {
-    'resident': {'council.view'},
+    'resident': {'council.view', 'issue.raise', 'issue.support'},
     'volunteer': {'council.view', 'resident.print_card', 'checkin.scan'},
     'staff': set(_STAFF_WORK),
     'committee': set(_READ_ONLY),
