@@ -38,6 +38,7 @@ async def me() -> object:
         if info.resident_id is not None:
             ui.button(t('我的二维码'), icon='qr_code_2', on_click=lambda: ui.navigate.to('/me/code')) \
                 .classes('w-full text-xl')
+        ui.button(t('我的消息'), icon='notifications', on_click=lambda: ui.navigate.to('/me/notices')).classes('w-full')
         with ui.card().classes('gs-card'):
             ui.switch(t('大字模式'), value=session.elder_mode(), on_change=lambda e: _elder(e.value)) \
                 .classes('text-xl').mark('elder-switch')

@@ -1,4 +1,4 @@
-"""议题 / 议事 / 表决 tabs of the bottom navigation. Their lists fill as the 民事民提/议/决 features land."""
+"""议事 / 表决 tabs of the bottom navigation; their lists fill as 民事民议/决 land. 议题 is pages/issues.py."""
 from __future__ import annotations
 
 from nicegui import ui
@@ -10,7 +10,6 @@ from domain.permissions import Principal, can
 from services import councils
 
 STEPS = {
-    'issues': ('议题', '民事民提', '居民提出身边的问题和微心愿，社区分类流转。', '还没有议题', 'campaign'),
     'meetings': ('议事', '民事民议', '小板凳、大民生：大家坐下来一起商量。', '还没有安排议事会', 'groups'),
     'votes': ('表决', '民事民决', '受影响的居民按法定规则表决，结果公开。', '还没有进行中的表决', 'how_to_vote'),
 }

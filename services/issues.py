@@ -152,7 +152,7 @@ async def move(actor: Principal, issue_id: int, target: str, *, reason: str | No
     at = at or audit.now()
     issue = await _issue(issue_id)
     reason = _text(reason, 500, 'invalid_reason', '理由') or None
-    lifecycle.check_transition(issue.kind, issue.state, target, roles=_roles(actor, issue), reason=reason)
+    lifecycle.check_transition(issue.kind, issue.state, target, roles=roles_for(actor, issue), reason=reason)
     async with in_transaction() as conn:
         changed = await Issue.filter(id=issue.id, state=issue.state).using_db(conn) \
             .update(state=target, updated_at=at)
@@ -177,7 +177,7 @@ async def merge(actor: Principal, duplicate_id: int, into_id: int, *, reason: st
             or duplicate.kind != 'issue' or survivor.kind != 'issue' or lifecycle.is_final(survivor.state):
         raise DomainError('not_mergeable', '只能把同一社区的议题合并到一个仍在处理中的议题')
     why = _text(reason, 500, 'invalid_reason', '理由') or f'与《{survivor.title}》重复'
-    lifecycle.check_transition('issue', duplicate.state, 'merged', roles=_roles(actor, duplicate), reason=why)
+    lifecycle.check_transition('issue', duplicate.state, 'merged', roles=roles_for(actor, duplicate), reason=why)
     async with in_transaction() as conn:
         changed = await Issue.filter(id=duplicate.id, state=duplicate.state).using_db(conn) \
             .update(state='merged', merged_into_id=survivor.id, updated_at=at)
@@ -297,7 +297,8 @@ async def _count(issue_id: int) -> int:
     return await Issue.filter(id=issue_id).first().values_list('support_count', flat=True)
 
 
-def _roles(actor: Principal, issue: Issue) -> frozenset[str]:
+def roles_for(actor: Principal, issue: Issue) -> frozenset[str]:
+    """The roles the lifecycle checks for this person on this item: their community roles, author, claimer."""
     roles = set(actor.roles_in(issue.community_id))
     if actor.resident_id is not None and actor.resident_id == issue.author_id:
         roles.add('author')

@@ -71,9 +71,9 @@ def test_after_two_pages_the_caches_hold_shared_assets_but_never_a_page(screen: 
     screen.open('/')
     wait_for_worker(screen)
     screen.open('/')  # now through the worker
-    screen.click('议题')
-    screen.wait_for(lambda: urlparse(screen.selenium.current_url).path == '/issues')
-    screen.should_contain('还没有议题')
+    screen.click('议事')  # a tab a visitor may open (议题 asks them to sign in first)
+    screen.wait_for(lambda: urlparse(screen.selenium.current_url).path == '/meetings')
+    screen.should_contain('还没有安排议事会')
     paths: set[str] = set()
 
     def runtime_cached() -> bool:
@@ -88,7 +88,7 @@ def test_after_two_pages_the_caches_hold_shared_assets_but_never_a_page(screen: 
     assert any(p.startswith(f'/_nicegui/{nicegui_version}/components/') for p in paths)
     html = [entry['url'] for entry in entries if 'text/html' in entry['type']]
     assert [urlparse(url).path for url in html] == ['/offline.html'], f'page HTML was cached: {html}'
-    assert not paths & {'/', '/issues'}
+    assert not paths & {'/', '/meetings'}
     assert not [p for p in paths if p.startswith(('/api/', '/_nicegui/client/', '/_nicegui_ws/'))
                 or '/dynamic_resources/' in p]
 

@@ -69,7 +69,7 @@ async def test_the_offline_page_is_chinese_self_contained_and_offers_retry(user:
 
 
 async def test_every_page_links_the_manifest_and_registers_the_worker_without_console_errors(user: User) -> None:
-    for path in ('/', '/issues'):
+    for path in ('/', '/meetings'):
         page = (await user.http_client.get(path)).text
         assert '<link rel="manifest" href="/manifest.webmanifest">' in page
         assert f'<meta name="theme-color" content="{theme.PRIMARY}">' in page
