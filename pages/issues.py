@@ -61,7 +61,7 @@ async def wall_page() -> RedirectResponse | None:
                       label=t('状态'), on_change=lambda e: choose('state', e.value or '')) \
                 .classes('grow text-lg').props('outlined dense').mark('wall-state')
         await cards()
-        on_event('issue.*', lambda _event: cards.refresh(), community_id=community_id)
+        on_event('issue.*', lambda _event: cards.refresh(), community_id=community_id, at_most_every=1.0)
     return None
 
 
