@@ -118,7 +118,7 @@ class RaiseForm:
             return
         show_problem(self.photo_problem, None)
         url = 'data:image/jpeg;base64,' + base64.b64encode(checked.jpeg).decode()  # our own re-encoded bytes
-        self.photos.append((event.file.name, data, url))
+        self.photos.append((event.file.name, checked, url))  # the original is dropped here
         self.thumbnails.refresh()
 
     def _rejected(self) -> None:
@@ -154,7 +154,7 @@ class RaiseForm:
         self.submitting = True
         self.submit_button.disable()
         try:
-            data = [original for _name, original, _url in self.photos]
+            data = [checked for _name, checked, _url in self.photos]  # already re-encoded: not decoded again
             if self.on_behalf:
                 item = await issues.record_for_resident(self.user, self.community_id, self._draft(),
                                                         channel=self.channel.value or '',

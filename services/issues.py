@@ -27,10 +27,13 @@ from models import (
 )
 from services import accounts, audit, events, photos
 
+Photo = bytes | photos.ProcessedPhoto  # raw upload bytes, or a photo the page already checked and re-encoded
 KINDS = {'issue': '公共议题', 'wish': '微心愿'}
 CHANNELS = {'app': '手机提交', 'phone': '电话', '12345': '12345 热线', 'wechat': '微信群', 'visit': '入户走访',
             'box': '意见箱', 'meeting': '会议', 'api': '系统对接'}
 MAX_TITLE = 60
+# wish edges that carry more than a state (the claimer, the rating): only services.wishes takes them
+WISH_SERVICE_EDGES = frozenset({('open', 'claimed'), ('claimed', 'open'), ('fulfilled', 'confirmed')})
 MAX_BODY = 2000
 
 
@@ -47,7 +50,7 @@ class Draft:
     urgent: bool = False
 
 
-async def raise_item(actor: Principal, draft: Draft, *, photo_data: list[bytes] | None = None,
+async def raise_item(actor: Principal, draft: Draft, *, photo_data: list[Photo] | None = None,
                      at: datetime | None = None) -> Issue:
     """A resident raises an issue or a wish in their community; the place defaults to their building.
 
@@ -67,7 +70,7 @@ async def raise_item(actor: Principal, draft: Draft, *, photo_data: list[bytes] 
 
 
 async def record_for_resident(actor: Principal, community_id: int, draft: Draft, *, channel: str, author_name: str,
-                              resident_id: int | None = None, photo_data: list[bytes] | None = None,
+                              resident_id: int | None = None, photo_data: list[Photo] | None = None,
                               at: datetime | None = None) -> Issue:
     """Staff record what someone raised by phone, the 12345 hotline, a WeChat group, a visit, the box or a meeting.
 
@@ -152,13 +155,15 @@ async def move(actor: Principal, issue_id: int, target: str, *, reason: str | No
     at = at or audit.now()
     issue = await _issue(issue_id)
     reason = _text(reason, 500, 'invalid_reason', '理由') or None
+    if issue.kind == 'wish' and (issue.state, target) in WISH_SERVICE_EDGES:
+        raise DomainError('illegal_transition', '认领、放弃认领和评价请在心愿页面操作')
     lifecycle.check_transition(issue.kind, issue.state, target, roles=roles_for(actor, issue), reason=reason)
     async with in_transaction() as conn:
         changed = await Issue.filter(id=issue.id, state=issue.state).using_db(conn) \
             .update(state=target, updated_at=at)
         if not changed:
             raise DomainError('changed_meanwhile', '这条记录刚被别人处理过，请刷新后再试')
-        await _record_move(issue, issue.state, target, actor=actor.account_id, reason=reason, at=at, conn=conn)
+        await record_move(issue, issue.state, target, actor=actor.account_id, reason=reason, at=at, conn=conn)
     issue.state = target
     await events.publish('issue.moved', community_id=issue.community_id, issue_id=issue.id, state=target)
     return issue
@@ -196,7 +201,7 @@ async def merge(actor: Principal, duplicate_id: int, into_id: int, *, reason: st
         for row in (duplicate, survivor):
             count = await IssueSupport.filter(issue_id=row.id).using_db(conn).count()
             await Issue.filter(id=row.id).using_db(conn).update(support_count=count)
-        await _record_move(duplicate, duplicate.state, 'merged', actor=actor.account_id, reason=why, at=at, conn=conn)
+        await record_move(duplicate, duplicate.state, 'merged', actor=actor.account_id, reason=why, at=at, conn=conn)
     await events.publish('issue.merged', community_id=survivor.community_id, issue_id=duplicate.id,
                          into_id=survivor.id)
     return await _issue(survivor.id)
@@ -222,12 +227,13 @@ async def mark_read(actor: Principal, *, at: datetime | None = None) -> int:
 # ---- helpers ----
 
 async def _create(community_id: int, draft: Draft, *, author: Resident | None, author_name: str, channel: str,
-                  recorded_by: int | None, photo_data: list[bytes], at: datetime | None,
+                  recorded_by: int | None, photo_data: list[Photo], at: datetime | None,
                   external: tuple[str, str] | None = None) -> Issue:
     at = at or audit.now()
     fields = await _clean(community_id, draft)
     photos.check_count(0, len(photo_data))
-    processed = [await photos.process_async(data) for data in photo_data]  # all checked before anything is stored
+    processed = [data if isinstance(data, photos.ProcessedPhoto) else await photos.process_async(data)
+                 for data in photo_data]  # every photo checked and re-encoded before anything is stored
     async with in_transaction() as conn:
         issue = await Issue.create(
             community_id=community_id, author=author, author_name=author_name, channel=channel,
@@ -307,8 +313,9 @@ def roles_for(actor: Principal, issue: Issue) -> frozenset[str]:
     return frozenset(roles)
 
 
-async def _record_move(issue: Issue, from_state: str, to_state: str, *, actor: int | None, reason: str | None,
-                       at: datetime, conn) -> None:
+async def record_move(issue: Issue, from_state: str, to_state: str, *, actor: int | None, reason: str | None,
+                      at: datetime, conn) -> None:
+    """Write one move to the timeline and the audit log, and tell the author (unless they made it), in `conn`."""
     await IssueEvent.create(issue_id=issue.id, at=at, actor_id=actor, from_state=from_state, to_state=to_state,
                             reason=reason, using_db=conn)
     await audit.record(f'{issue.kind}.moved', actor_id=actor, community_id=issue.community_id, target=issue,
