@@ -38,6 +38,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     'issue.support': frozenset({'resident'}),  # 附议 (the service also needs the resident verified)
     'issue.record': _STAFF,  # on a resident's behalf: phone, 12345, WeChat group, visit, box, meeting
     'issue.merge': _STAFF,
+    'issue.ledger': _READERS,  # the staff ledger (台账) of every issue and wish, and its Excel export
+    'issue.triage': _STAFF | {'committee'},  # the 两委 joint meeting sorts issues into 大事/小事/微事
+    'wish.claim': _STAFF | {'volunteer'},  # 认领 a micro-wish; residents tagged 党员/志愿者 may too (domain.wishes)
     'resident.phone': _STAFF,  # unmasked phone numbers in listings and details; everyone else sees 138****5678
 }
 

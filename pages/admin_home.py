@@ -14,6 +14,8 @@ TILES = (
     ('place.view', '房屋', 'apartment', '/admin/places', '小区、楼栋、住户和面积'),
     ('resident.view', '居民', 'groups', '/admin/residents', '查找、登记和修改居民信息'),
     ('resident.view', '待核验', 'how_to_reg', '/admin/pending', '自助登记的居民，等待实名核验'),
+    ('issue.triage', '议题分流', 'alt_route', '/triage', '两委联席会议：大事、小事、微事分送'),
+    ('issue.ledger', '台账', 'table_view', '/ledger', '全部议题和微心愿，可导出 Excel'),
     ('council.view', '议事会', 'diversity_3', '/admin/councils', '社区 4+N、小区 5+N 的席位'),
     ('roster.import', '导入名册', 'upload_file', '/admin/roster', '从 Excel 表格导入住户和居民'),
     ('resident.print_card', '打印居民码', 'badge', '/admin/cards', '给没有智能手机的居民打印二维码卡片'),

@@ -1,4 +1,7 @@
-"""/issues/{id}: one issue or wish — text, photos, place, 附议, the timeline with reasons, and staff's next moves."""
+"""/issues/{id}: one issue — text, photos, place, 附议, the timeline with reasons, staff's next moves.
+
+A wish opens its own screen, /wishes/{id} (pages/wish_detail.py), where it is claimed, fulfilled and rated.
+"""
 from __future__ import annotations
 
 from fastapi.responses import RedirectResponse
@@ -10,7 +13,7 @@ from components.frame import frame
 from components.issue_support import support_button
 from components.live import on_event
 from components.signin import login_redirect
-from components.when import local_time
+from components.timeline import timeline
 from domain import lifecycle
 from domain.errors import DomainError
 from domain.i18n import t
@@ -28,6 +31,8 @@ async def detail_page(issue_id: int) -> RedirectResponse | None:
         with frame(t('议题'), user=user, active='issues', back='/issues'):
             not_found(e.message)
         return None
+    if item.kind == 'wish':  # claiming, fulfilling and rating have their own screen (pages/wish_detail.py)
+        return RedirectResponse(f'/wishes/{int(issue_id)}')
     with frame(t(issues.KINDS.get(item.kind, '议题')), user=user, active='issues', back='/issues'):
 
         @ui.refreshable
@@ -67,21 +72,9 @@ def _draw(user: Principal, item: issue_views.Detail, refresh) -> None:
         with ui.row().classes('w-full items-center justify-between no-wrap'):
             ui.label(t('{n} 人附议', n=item.supports)).classes('text-lg').mark('detail-supports')
             support_button(user, item.id, supported=item.supported, own=item.own, after=refresh)
-    _timeline(item)
-    if item.next_states:
+    timeline(item.timeline)
+    if item.next_states or item.may_merge:
         _moves(user, item, refresh)
-
-
-def _timeline(item: issue_views.Detail) -> None:
-    ui.label(t('进展')).classes('text-lg font-bold')
-    with ui.column().classes('w-full gap-2').mark('timeline'):
-        for entry in reversed(item.timeline):  # the latest first: what a resident wants to know
-            with ui.card().classes('gs-card w-full gap-0').mark(f'timeline-{entry.state}'):
-                ui.label(t(entry.state_label)).classes('text-lg font-bold')
-                ui.label(local_time(entry.at)).classes('gs-muted text-sm')
-                if entry.reason:
-                    ui.label(t('原因：{reason}', reason=entry.reason) if entry.state == 'rejected'
-                             else entry.reason).classes('text-base break-all').mark('timeline-reason')
 
 
 def _moves(user: Principal, item: issue_views.Detail, refresh) -> None:
@@ -91,6 +84,9 @@ def _moves(user: Principal, item: issue_views.Detail, refresh) -> None:
             ui.button(t('改为“{target}”', target=t(lifecycle.label(target))),
                       on_click=lambda _e, to=target: _move(user, item, to, refresh)) \
                 .props('outline').classes('text-lg').mark(f'move-{target}')
+        if item.may_merge:
+            ui.button(t('合并到其他议题'), icon='call_merge', on_click=lambda: _merge(user, item, refresh)) \
+                .props('outline').classes('text-lg').mark('merge')
 
 
 async def _move(user: Principal, item: issue_views.Detail, target: str, refresh) -> None:
@@ -108,4 +104,26 @@ async def _move(user: Principal, item: issue_views.Detail, target: str, refresh)
 
         dialog_buttons(dialog, problem, act, marker='move-ok', ok=t('确定'), done=t('已更新'),
                        danger=target == 'rejected')
+    dialog.open()
+
+
+async def _merge(user: Principal, item: issue_views.Detail, refresh) -> None:
+    """Staff pick the surviving issue; supports move over and this item's author is told."""
+    choices = await issue_views.merge_candidates(user, item.id)
+    with ui.dialog() as dialog, ui.card().classes('gs-card w-full max-w-sm'):
+        ui.label(t('合并到其他议题')).classes('text-lg font-bold')
+        ui.label(t('附议会转到保留的议题，提出人会收到通知。')).classes('gs-muted')
+        into = ui.select(choices, label=t('并入哪一条（输入标题查找）'), with_input=True) \
+            .classes('w-full text-lg').props('outlined').mark('merge-into')
+        reason = ui.textarea(t('说明（可不填）')).classes('w-full text-lg') \
+            .props('outlined autogrow maxlength=500').mark('merge-reason')
+        problem = problem_label()
+
+        async def act() -> None:
+            if into.value not in choices:
+                raise DomainError('merge_needs_target', '合并时请选择要并入的议题')
+            await issues.merge(user, item.id, int(into.value), reason=reason.value or None)
+            refresh()
+
+        dialog_buttons(dialog, problem, act, marker='merge-ok', ok=t('合并'), done=t('已合并'))
     dialog.open()

@@ -31,6 +31,7 @@ async def wall_page() -> RedirectResponse | None:
     with frame(t('议题墙'), user=user, active='issues'):
         ui.button(t('提出议题'), icon='add_comment', on_click=lambda: ui.navigate.to('/issues/new')) \
             .classes('w-full text-xl').props('unelevated').mark('raise-issue')
+        ui.link(t('心愿墙：认领邻居的微心愿'), '/wishes').classes('text-lg').mark('to-wishes')
         if community_id is None:
             empty_state(t('还没有议题'), 'campaign')
             return None

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from domain import lifecycle, triage
 from domain.errors import DomainError
-from domain.permissions import Principal
-from models import Building, Compound, Issue, IssueEvent, IssuePhoto, IssueSupport, Notification, Resident
+from domain.permissions import Principal, can
+from models import ApiKey, Building, Compound, Issue, IssueEvent, IssuePhoto, IssueSupport, Notification, Resident
 from services import issues
 
 ORDERS = {'newest': '最新', 'supported': '附议最多'}
@@ -61,7 +61,8 @@ class Detail:
     own: bool
     photos: list[str] = field(default_factory=list)  # keys
     timeline: list[Entry] = field(default_factory=list)
-    next_states: list[str] = field(default_factory=list)  # what this viewer may move it to
+    next_states: list[str] = field(default_factory=list)  # what this viewer may move it to (merging apart)
+    may_merge: bool = False  # staff may merge it into another open issue
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ async def wall(user: Principal, community_id: int, *, order: str = 'newest', com
     ordering = ('-support_count', '-created_at', '-id') if order == 'supported' else ('-created_at', '-id')
     rows = await query.order_by(*ordering).limit(WALL_LIMIT).prefetch_related('compound', 'building')
     supported = await _supported(user, [row.id for row in rows])
-    return [Card(id=row.id, title=row.title, category=_category(row.category), place=_place(row),
+    return [Card(id=row.id, title=row.title, category=_category(row.category), place=place_of(row),
                  state=row.state, state_label=lifecycle.label(row.state), supports=row.support_count,
                  created_at=row.created_at, supported=row.id in supported,
                  own=user.resident_id is not None and row.author_id == user.resident_id) for row in rows]
@@ -120,12 +121,14 @@ async def detail(user: Principal, issue_id: int) -> Detail:
     roles = issues.roles_for(user, issue)  # the same roles the move service checks
     return Detail(
         id=issue.id, community_id=issue.community_id, kind=issue.kind, title=issue.title, body=issue.body,
-        category=_category(issue.category), place=_place(issue),
+        category=_category(issue.category), place=place_of(issue),
         author=issue.author_name if issue.show_author else ANONYMOUS_AUTHOR,
         state=issue.state, state_label=lifecycle.label(issue.state), supports=issue.support_count,
         supported=issue.id in await _supported(user, [issue.id]), own=own, photos=list(photos),
         timeline=[Entry(e.to_state, lifecycle.label(e.to_state), e.at, e.reason) for e in events],
-        next_states=[s.value for s in lifecycle.allowed_next(issue.kind, issue.state, roles)])
+        next_states=[s.value for s in lifecycle.allowed_next(issue.kind, issue.state, roles) if s.value != 'merged'],
+        may_merge=issue.kind == 'issue' and 'merged' in lifecycle.allowed_next(issue.kind, issue.state, roles)
+        and can(user, 'issue.merge', issue))
 
 
 async def places(user: Principal, community_id: int) -> Places:
@@ -142,6 +145,26 @@ async def places(user: Principal, community_id: int) -> Places:
             home_building = resident.household.building_id
             home_compound = resident.household.building.compound_id
     return Places(compounds, buildings, home_compound, home_building)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One move on the timeline as an integration reads it: from, to, why, when."""
+    from_state: str | None
+    to_state: str
+    label: str
+    reason: str | None
+    at: datetime
+
+
+async def pushed(key: ApiKey, reference: str) -> tuple[Issue, list[Move]]:
+    """An item this key pushed with `reference`, and its timeline. Errors: not_found (also another key's item)."""
+    issue = await Issue.get_or_none(community_id=key.community_id, external_source=key.prefix,
+                                    external_ref=str(reference)[:80])
+    if issue is None:
+        raise DomainError('not_found', '找不到这条议题')
+    events = await IssueEvent.filter(issue_id=issue.id).order_by('at', 'id')
+    return issue, [Move(e.from_state, e.to_state, lifecycle.label(e.to_state), e.reason, e.at) for e in events]
 
 
 async def photo_visible(user: Principal, key: str) -> bool:
@@ -168,6 +191,18 @@ def _category(key: str) -> str:
     return category.label if category else key
 
 
-def _place(issue: Issue) -> str:
+def place_of(issue: Issue) -> str:
+    """'嘉明花园 3栋': where an item is (its compound and building loaded)."""
     parts = [p.name for p in (issue.compound, issue.building) if p is not None]
     return ' '.join(parts)
+
+
+async def merge_candidates(user: Principal, issue_id: int) -> dict[int, str]:
+    """The open issues of the same community that this one could be merged into (id → title), newest first."""
+    issue = await Issue.get_or_none(id=issue_id)
+    if issue is None or not can(user, 'issue.merge', issue):
+        return {}
+    rows = await Issue.filter(community_id=issue.community_id, kind='issue').exclude(id=issue.id) \
+        .exclude(state__in=[s.value for s in lifecycle.IssueState if lifecycle.is_final(s)]) \
+        .order_by('-created_at', '-id').limit(200)
+    return {row.id: f'#{row.id} {row.title}' for row in rows}

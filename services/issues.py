@@ -150,10 +150,13 @@ async def move(actor: Principal, issue_id: int, target: str, *, reason: str | No
                at: datetime | None = None) -> Issue:
     """Move an item along its lifecycle (domain.lifecycle), on the timeline with who, when and why; tell the author.
 
-    Errors: not_found, illegal_transition, reason_required, forbidden, changed_meanwhile, invalid_reason.
+    Errors: not_found, illegal_transition, reason_required, forbidden, changed_meanwhile, invalid_reason,
+    merge_needs_target.
     """
     at = at or audit.now()
     issue = await _issue(issue_id)
+    if target == 'merged':  # needs the surviving issue, and the supports must move: that is `merge`
+        raise DomainError('merge_needs_target', '合并时请选择要并入的议题')
     reason = _text(reason, 500, 'invalid_reason', '理由') or None
     if issue.kind == 'wish' and (issue.state, target) in WISH_SERVICE_EDGES:
         raise DomainError('illegal_transition', '认领、放弃认领和评价请在心愿页面操作')
@@ -165,7 +168,7 @@ async def move(actor: Principal, issue_id: int, target: str, *, reason: str | No
             raise DomainError('changed_meanwhile', '这条记录刚被别人处理过，请刷新后再试')
         await record_move(issue, issue.state, target, actor=actor.account_id, reason=reason, at=at, conn=conn)
     issue.state = target
-    await events.publish('issue.moved', community_id=issue.community_id, issue_id=issue.id, state=target)
+    await events.publish(f'{issue.kind}.moved', community_id=issue.community_id, issue_id=issue.id, state=target)
     return issue
 
 
@@ -314,8 +317,11 @@ def roles_for(actor: Principal, issue: Issue) -> frozenset[str]:
 
 
 async def record_move(issue: Issue, from_state: str, to_state: str, *, actor: int | None, reason: str | None,
-                      at: datetime, conn) -> None:
-    """Write one move to the timeline and the audit log, and tell the author (unless they made it), in `conn`."""
+                      at: datetime, conn, notice: str | None = None) -> None:
+    """Write one move to the timeline and the audit log, and tell the author (unless they made it), in `conn`.
+
+    `notice`: what the author reads instead of the plain “from → to: reason” (a claim names the claimer).
+    """
     await IssueEvent.create(issue_id=issue.id, at=at, actor_id=actor, from_state=from_state, to_state=to_state,
                             reason=reason, using_db=conn)
     await audit.record(f'{issue.kind}.moved', actor_id=actor, community_id=issue.community_id, target=issue,
@@ -323,8 +329,8 @@ async def record_move(issue: Issue, from_state: str, to_state: str, *, actor: in
     if issue.author_id is not None:
         account = await Account.filter(resident_id=issue.author_id).using_db(conn).first()
         if account is not None and account.id != actor:
-            text = f'《{issue.title}》{lifecycle.label(from_state)} → {lifecycle.label(to_state)}'
-            if reason:
+            text = notice or f'《{issue.title}》{lifecycle.label(from_state)} → {lifecycle.label(to_state)}'
+            if reason and not notice:
                 text += f'：{reason}'
             await Notification.create(account_id=account.id, at=at, text=text[:200], issue_id=issue.id,
                                       using_db=conn)

@@ -15,4 +15,10 @@ EN = {
     '找不到这条议题': 'No such issue',
     '实名核验后才能附议，请联系社区工作人员': 'Only verified residents can support issues; ask community staff',
     '这条议题已结束，不能再附议': 'This issue is closed and can no longer be supported',
+    '合并时请选择要并入的议题': 'Choose the issue to merge this one into',
+    '合并到其他议题': 'Merge into another issue',
+    '附议会转到保留的议题，提出人会收到通知。': 'Supports move to the issue that is kept; the author is notified.',
+    '并入哪一条（输入标题查找）': 'Merge into (type to search by title)',
+    '合并': 'Merge',
+    '已合并': 'Merged',
 }

@@ -10,15 +10,16 @@ HERE, THERE = 1, 2
 _STAFF_WORK = {
     'place.view', 'place.edit', 'resident.view', 'resident.edit', 'resident.verify', 'resident.issue_link',
     'resident.print_card', 'resident.revoke_code', 'resident.phone', 'roster.import', 'council.view',
-    'council.edit', 'community.join_qr', 'checkin.scan', 'issue.record', 'issue.merge',
+    'council.edit', 'community.join_qr', 'checkin.scan', 'issue.record', 'issue.merge', 'issue.triage',
+    'wish.claim', 'issue.ledger',
 }
-_READ_ONLY = {'place.view', 'resident.view', 'council.view', 'audit.read'}
+_READ_ONLY = {'place.view', 'resident.view', 'council.view', 'audit.read', 'issue.ledger'}
 
 EXPECTED: dict[str, set[str]] = {
     'resident': {'council.view', 'issue.raise', 'issue.support'},
-    'volunteer': {'council.view', 'resident.print_card', 'checkin.scan'},
+    'volunteer': {'council.view', 'resident.print_card', 'checkin.scan', 'wish.claim'},  # and tagged residents
     'staff': set(_STAFF_WORK),
-    'committee': set(_READ_ONLY),
+    'committee': _READ_ONLY | {'issue.triage'},  # the 两委 joint meeting decides the triage
     'supervisor': set(_READ_ONLY),  # runs evaluations and reads the audit log; edits nothing
     'admin': _STAFF_WORK | {'role.grant', 'apikey.manage', 'audit.read'},
 }

@@ -188,3 +188,19 @@ async def test_a_stored_photo_is_served_to_its_community_and_to_nobody_else(user
     stranger = await make_resident(other, name='外社区居民')
     await sign_in(user, await make_account(other, name='外社区居民', resident=stranger, password=None))
     assert (await user.http_client.get(f'/photos/{key}.jpg')).status_code == 404
+
+
+async def test_staff_merge_a_duplicate_from_its_page_and_its_supports_move_over(user, world) -> None:
+    survivor = await issues.raise_item(await principal_of(world['neighbour']), _lamp('嘉明花园3栋路灯不亮'))
+    duplicate = await issues.raise_item(await principal_of(world['author']), _lamp())
+    await sign_in(user, world['staff'])
+    await user.open(f'/issues/{duplicate.id}')
+    await user.should_not_see(marker='move-merged')  # merging is never a plain state change
+    user.find(marker='merge').click()
+    await user.should_see(marker='merge-into')
+    user.find(marker='merge-into').elements.pop().value = survivor.id
+    user.find(marker='merge-ok').click()
+    await user.should_see('已合并')
+    merged = await Issue.get(id=duplicate.id)
+    assert (merged.state, merged.merged_into_id) == ('merged', survivor.id)
+    assert (await Issue.get(id=survivor.id)).support_count == 1  # the duplicate's author now supports it

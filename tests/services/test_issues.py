@@ -187,3 +187,11 @@ async def test_an_integration_pushing_the_same_reference_twice_creates_one_issue
     with pytest.raises(DomainError) as refused:
         await issues.push_from_api(key_row, _lamp(), reference='  ', author_name='x')
     assert refused.value.code == 'invalid_reference'
+
+
+async def test_merged_is_never_a_plain_move_because_it_needs_the_surviving_issue(world) -> None:
+    issue = await issues.raise_item(world['me'], _lamp())
+    with pytest.raises(DomainError) as refused:
+        await issues.move(world['staff'], issue.id, 'merged', reason='重复')
+    assert refused.value.code == 'merge_needs_target'
+    assert (await Issue.get(id=issue.id)).state == 'submitted'

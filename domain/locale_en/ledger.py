@@ -1,0 +1,21 @@
+"""The staff ledger (台账): the screen, its filters and the Excel export's messages."""
+EN = {
+    '台账': 'Ledger',
+    '全部议题和微心愿，可导出 Excel': 'Every issue and micro-wish, exportable to Excel',
+    '筛选': 'Filters',
+    '类型': 'Type',
+    '全部': 'All',
+    '从（提出日期）': 'From (date raised)',
+    '到（提出日期）': 'To (date raised)',
+    '搜索标题、内容、提出人或编号': 'Search title, text, author or number',
+    '共 {n} 条': '{n} in total',
+    '没有符合条件的记录': 'Nothing matches these filters',
+    '显示更多': 'Show more',
+    '编号': 'No.',
+    '渠道': 'Channel',
+    '附议数': 'Supports',
+    '提出时间': 'Raised at',
+    '街道答复期限': "Street's reply due",
+    '{due}（已超期）': '{due} (overdue)',
+    '筛选条件不对：{name}': 'Invalid filter: {name}',
+}

@@ -1,0 +1,45 @@
+"""The triage board (议题分流) and the 三事分送清单, and the refusals of services.triage."""
+EN = {
+    # the admin menu
+    '议题分流': 'Triage',
+    '两委联席会议：大事、小事、微事分送': 'Joint committee meeting: sort into major, minor and micro matters',
+    # pending
+    '待分流': 'Waiting',
+    '{n} 条议题等待分流': '{n} issues waiting for triage',
+    '没有等待分流的议题': 'No issues are waiting for triage',
+    '紧急': 'Urgent',
+    '提出于 {when}': 'raised {when}',
+    '建议：{scale}，由{lead}牵头': 'Suggested: {scale}, led by {lead}',
+    '理由：{reason}': 'Why: {reason}',
+    '分类': 'Class',
+    '牵头单位': 'Led by',
+    '牵头：{body}': 'Led by: {body}',
+    '转街道（乡镇）办理，{days} 个工作日内答复':
+        'Referred to the street (township), reply due within {days} working days',
+    '社区还没有议事协商委员会': 'The community has no deliberation council yet',
+    '这个小区还没有议事会': 'This compound has no council yet',
+    '紧急，立即协商': 'Urgent: deliberate at once',
+    '确认分流': 'Confirm',
+    '已分流：{title}': 'Triaged: {title}',
+    # the dispatch list
+    '三事分送清单': 'Dispatch list',
+    '{community}三事分送清单': '{community}: dispatch list',
+    '{scale}（{n} 项）': '{scale} ({n})',
+    '无': 'None',
+    '导出 Excel': 'Export to Excel',
+    '已超期': 'Overdue',
+    '状态：{state}': 'Status: {state}',
+    '街道答复期限：{date}': 'Street reply due: {date}',
+    '记录街道答复': 'Record the street\'s reply',
+    '街道的答复': 'The street\'s reply',
+    '退回社区协商': 'Sent back to the community to deliberate',
+    # refusals (services.triage)
+    '只有“已受理”的议题可以分流，这条现在是“{state}”': 'Only accepted issues can be triaged; this one is “{state}”',
+    '请选择大事、小事或微事': 'Choose major, minor or micro matter',
+    '请选择牵头单位': 'Choose who leads it',
+    '大事应转街道（乡镇）办理，不指定议事会': 'A major matter goes to the street (township), not to a council',
+    '小事应由社区（村）议事协商委员会牵头': 'A minor matter is led by the community deliberation council',
+    '微事应由本小区（村民小组）的议事会牵头': 'A micro matter is led by the council of its own compound',
+    '只有“已转街道”的议题可以记录街道答复': 'A street reply can only be recorded for an issue referred to the street',
+    '请填写街道的答复': 'Enter the street\'s reply',
+}
