@@ -130,3 +130,27 @@ async def test_sign_in_sheet_lists_each_role_and_a_working_login_link(db) -> Non
     resident = next(a for a in report.accounts if a.how == 'link')
     assert payload['r'] == resident.resident_id and payload['v'] == resident.login_version
     assert payload['exp'] == int((AT + tokens.LOGIN_LINK_LIFETIME).timestamp())
+
+
+async def test_the_demo_fills_every_issue_screen_through_the_services_and_only_once(db) -> None:
+    from models import Issue, IssueSupport, Notification
+    from services import accounts, triage, wishes
+    report = await demo.load()
+    items = {i.title: i for i in await Issue.filter(community_id=report.community_id)}
+    assert len(items) == 11
+    states = {i.state for i in items.values()}
+    assert {'submitted', 'accepted', 'triaged', 'referred', 'merged', 'rejected', 'open', 'claimed',
+            'confirmed'} <= states
+    lamp = items['3栋门口路灯坏了，晚上很黑']
+    assert lamp.support_count == await IssueSupport.filter(issue_id=lamp.id).count() >= 3
+    staff = await accounts.principal((await Account.filter(roles__role='staff').first()).id)
+    board = await triage.pending(staff, report.community_id)
+    assert {p.title for p in board} >= {'社区缺少晾晒被子的地方', '社区门口主干道下水道堵塞，下雨就积水'}
+    dispatch = await triage.dispatch_list(staff, report.community_id)
+    assert any(item.overdue for group in dispatch.groups for item in group.items)  # the bus stop referral
+    assert await Notification.exists()
+    volunteer = await accounts.principal((await Account.filter(roles__role='volunteer').first()).id)
+    assert {w.title for w in await wishes.wall(volunteer, report.community_id)} >= {'需要一个助行器'}
+    again = await demo.load()
+    assert again.added['issues'] == 0
+    assert await Issue.filter(community_id=report.community_id).count() == 11
