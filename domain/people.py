@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from domain.errors import DomainError
+
 TAGS = ('党员', '党员中心户', '居民代表', '居民骨干', '志愿者')
 RELATIONS = {'owner': '业主', 'family': '家属', 'tenant': '租户'}
 STATUSES = {'pending': '待核验', 'verified': '已核验', 'left': '已迁出'}
@@ -29,6 +31,14 @@ def clean_text(value: object, *, max_len: int) -> str:
     if len(text) > max_len:
         raise ValueError(f'太长了（最多 {max_len} 个字）')
     return text
+
+
+def checked_text(value: object, max_len: int, code: str, what: str) -> str:
+    """`clean_text`, refusing with DomainError(code) whose message names the field (“标题太长了…”)."""
+    try:
+        return clean_text(value, max_len=max_len)
+    except ValueError as e:
+        raise DomainError(code, '{what}{problem}', what=what, problem=str(e)) from e
 
 
 def normalize_phone(value: object) -> str:

@@ -11,7 +11,8 @@ from tortoise.transactions import in_transaction
 
 from domain import lifecycle, triage
 from domain.errors import DomainError
-from domain.people import MAX_NAME, clean_text
+from domain.people import MAX_NAME
+from domain.people import checked_text as _text
 from domain.permissions import Principal
 from models import (
     Account,
@@ -275,13 +276,6 @@ async def _clean(community_id: int, draft: Draft) -> dict:
         raise DomainError('invalid_place', '请选择本社区的小区和楼栋')
     return dict(kind=draft.kind, title=title, body=body, category=draft.category, compound_id=compound_id,
                 building_id=building_id, show_author=bool(draft.show_author), urgent=bool(draft.urgent))
-
-
-def _text(value: object, max_len: int, code: str, what: str) -> str:
-    try:
-        return clean_text(value, max_len=max_len)
-    except ValueError as e:
-        raise DomainError(code, '{what}{problem}', what=what, problem=str(e)) from e
 
 
 async def _issue(issue_id: int) -> Issue:

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 
 from domain import lifecycle, triage
 from domain.errors import DomainError
-from domain.people import clean_text
+from domain.people import checked_text as _text
 from domain.permissions import Principal
 from models import Community, Compound, Council, Issue, IssueEvent
 from services import accounts, audit, events, issues
@@ -295,13 +295,6 @@ async def _council_for(issue: Issue, scale: str, council_id: int | None) -> Coun
     if issue.compound_id is None:
         return None
     return await Council.filter(community_id=issue.community_id, compound_id=issue.compound_id).first()
-
-
-def _text(value: object, max_len: int, code: str, what: str) -> str:
-    try:
-        return clean_text(value, max_len=max_len)
-    except ValueError as e:
-        raise DomainError(code, '{what}{problem}', what=what, problem=str(e)) from e
 
 
 def _category(key: str) -> str:

@@ -15,7 +15,8 @@ from tortoise.transactions import in_transaction
 from domain import lifecycle
 from domain import wishes as rules
 from domain.errors import DomainError
-from domain.people import clean_text, mask_phone
+from domain.people import checked_text as _text
+from domain.people import mask_phone
 from domain.permissions import Principal, can
 from models import Account, Issue, IssueEvent, IssuePhoto, Notification, ResidentTag, RoleGrant, Seat
 from services import audit, events, issue_views, issues
@@ -304,10 +305,3 @@ def _phone(phone: str | None, *, revealed: bool) -> str:
 def _mask_name(name: str) -> str:
     """王丽 → 王*: enough for a neighbour to know a claim happened, not who to ring."""
     return name[:1] + '*' * max(len(name) - 1, 1) if name else ''
-
-
-def _text(value: object, max_len: int, code: str, what: str) -> str:
-    try:
-        return clean_text(value, max_len=max_len)
-    except ValueError as e:
-        raise DomainError(code, '{what}{problem}', what=what, problem=str(e)) from e
