@@ -206,6 +206,8 @@ async def merge(actor: Principal, duplicate_id: int, into_id: int, *, reason: st
             count = await IssueSupport.filter(issue_id=row.id).using_db(conn).count()
             await Issue.filter(id=row.id).using_db(conn).update(support_count=count)
         await record_move(duplicate, duplicate.state, 'merged', actor=actor.account_id, reason=why, at=at, conn=conn)
+        await _tell_author(survivor, f'《{duplicate.title}》与您的议题重复，已并入，附议一并转来',
+                           actor=actor.account_id, at=at, conn=conn)
     await events.publish('issue.merged', community_id=survivor.community_id, issue_id=duplicate.id,
                          into_id=survivor.id)
     return await _issue(survivor.id)
@@ -320,11 +322,16 @@ async def record_move(issue: Issue, from_state: str, to_state: str, *, actor: in
                             reason=reason, using_db=conn)
     await audit.record(f'{issue.kind}.moved', actor_id=actor, community_id=issue.community_id, target=issue,
                        data={'from': from_state, 'to': to_state, 'reason': reason}, at=at, using_db=conn)
-    if issue.author_id is not None:
-        account = await Account.filter(resident_id=issue.author_id).using_db(conn).first()
-        if account is not None and account.id != actor:
-            text = notice or f'《{issue.title}》{lifecycle.label(from_state)} → {lifecycle.label(to_state)}'
-            if reason and not notice:
-                text += f'：{reason}'
-            await Notification.create(account_id=account.id, at=at, text=text[:200], issue_id=issue.id,
-                                      using_db=conn)
+    text = notice or f'《{issue.title}》{lifecycle.label(from_state)} → {lifecycle.label(to_state)}'
+    if reason and not notice:
+        text += f'：{reason}'
+    await _tell_author(issue, text, actor=actor, at=at, conn=conn)
+
+
+async def _tell_author(issue: Issue, text: str, *, actor: int | None, at: datetime, conn) -> None:
+    """An in-app notice to the item's author (not when they did it themselves, nor for authors off the roster)."""
+    if issue.author_id is None:
+        return
+    account = await Account.filter(resident_id=issue.author_id).using_db(conn).first()
+    if account is not None and account.id != actor:
+        await Notification.create(account_id=account.id, at=at, text=text[:200], issue_id=issue.id, using_db=conn)

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from domain.errors import DomainError
-from models import AuditEntry, Issue, IssueEvent, IssuePhoto, IssueSupport, Notification
+from models import Account, AuditEntry, Issue, IssueEvent, IssuePhoto, IssueSupport, Notification
 from services import apikeys, events, issues
 from services.issues import Draft
 from tests.support import make_account, make_community, make_household, make_resident, principal_of
@@ -164,6 +164,9 @@ async def test_merging_moves_supports_once_per_person_and_tells_the_duplicates_a
     assert merged.support_count == 2
     notice = await Notification.get(account_id=world['author_account'].id)
     assert '嘉明花园3栋路灯不亮' in notice.text
+    survivor_author = await Account.get(resident_id=world['neighbour'].id)
+    told = await Notification.get(account_id=survivor_author.id)
+    assert '3栋门口路灯坏了' in told.text and told.issue_id == survivor.id
 
 
 async def test_staff_record_a_hotline_call_for_someone_not_on_the_roster_and_residents_cannot(world) -> None:
