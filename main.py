@@ -22,6 +22,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description='共商 Gongshang — 社区议事协商 (五民工作法). Without an action it serves the app.')
     parser.add_argument('--port', type=int, default=None, help='port to serve on (default: $PORT or 8080)')
     parser.add_argument('--host', default=None, help='address to listen on (default: $HOST or 0.0.0.0)')
+    parser.add_argument('--https', action='store_true',
+                        help='serve HTTPS (also $HTTPS=1): with $GONGSHANG_TLS_CERT/_KEY, else a self-signed LAN '
+                             'certificate generated into the data folder; phones need it for the camera and the app')
     parser.add_argument('--demo', action='store_true',
                         help='load the demo community 船柴社区 (idempotent), print sign-in details, then serve')
     parser.add_argument('--migrate', action='store_true', help='apply database migrations and exit')
@@ -84,7 +87,18 @@ if args.migrate or args.create_admin:
 build(settings, demo=args.demo or os.environ.get('GONGSHANG_DEMO') == '1')
 
 if __name__ in {'__main__', '__mp_main__'}:
-    ui.run(
+    tls_files = {}
+    if args.https or os.environ.get('HTTPS') == '1':
+        from urllib.parse import urlparse
+
+        from services import tls
+        public_host = urlparse(settings.public_url).hostname if settings.public_url else None
+        certificate = tls.ensure(settings.data_dir, extra_names=[public_host] if public_host else [])
+        tls_files = {'ssl_certfile': str(certificate.cert), 'ssl_keyfile': str(certificate.key)}
+        if certificate.generated:
+            print(f'HTTPS 证书（自签名）适用于：{", ".join(certificate.names)}；'
+                  f'手机可下载 /tls/{tls.CERT_NAME} 安装为受信任证书', flush=True)
+    ui.run(**tls_files,
         title='共商', host=settings.host, port=settings.port, language='zh-CN', storage_secret=settings.secret,
         favicon=ASSETS / 'icons' / 'icon-192.png', reload=False, show=False,
         fastapi_docs={'title': '共商 Gongshang API', 'version': '1'},
