@@ -34,6 +34,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     'apikey.manage': frozenset({'admin'}),
     'audit.read': frozenset({'supervisor', 'committee', 'admin'}),
     'checkin.scan': frozenset({'volunteer', 'staff', 'admin'}),
+    'issue.view': frozenset(ROLES),  # issues and wishes: anyone with a role in their community
     'issue.raise': frozenset({'resident'}),  # a resident raises in their own community
     'issue.support': frozenset({'resident'}),  # 附议 (the service also needs the resident verified)
     'issue.record': _STAFF,  # on a resident's behalf: phone, 12345, WeChat group, visit, box, meeting

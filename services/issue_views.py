@@ -83,7 +83,7 @@ def community_for(user: Principal) -> int | None:
 
 
 def may_read(user: Principal, community_id: int) -> bool:
-    return bool(user.roles_in(community_id))
+    return can(user, 'issue.view', community_id)
 
 
 async def wall(user: Principal, community_id: int, *, order: str = 'newest', compound_id: int | None = None,

@@ -11,13 +11,14 @@ _STAFF_WORK = {
     'place.view', 'place.edit', 'resident.view', 'resident.edit', 'resident.verify', 'resident.issue_link',
     'resident.print_card', 'resident.revoke_code', 'resident.phone', 'roster.import', 'council.view',
     'council.edit', 'community.join_qr', 'checkin.scan', 'issue.record', 'issue.merge', 'issue.triage',
-    'wish.claim', 'issue.ledger',
+    'wish.claim', 'issue.ledger', 'issue.view',
 }
-_READ_ONLY = {'place.view', 'resident.view', 'council.view', 'audit.read', 'issue.ledger'}
+_READ_ONLY = {'place.view', 'resident.view', 'council.view', 'audit.read', 'issue.ledger', 'issue.view'}
 
 EXPECTED: dict[str, set[str]] = {
-    'resident': {'council.view', 'issue.raise', 'issue.support'},
-    'volunteer': {'council.view', 'resident.print_card', 'checkin.scan', 'wish.claim'},  # and tagged residents
+    'resident': {'council.view', 'issue.raise', 'issue.support', 'issue.view'},
+    # wish.claim: volunteers, and residents tagged 党员 / 志愿者 (domain.wishes)
+    'volunteer': {'council.view', 'resident.print_card', 'checkin.scan', 'wish.claim', 'issue.view'},
     'staff': set(_STAFF_WORK),
     'committee': _READ_ONLY | {'issue.triage'},  # the 两委 joint meeting decides the triage
     'supervisor': set(_READ_ONLY),  # runs evaluations and reads the audit log; edits nothing
