@@ -33,7 +33,14 @@ ACTIONS: dict[str, frozenset[str]] = {
     'role.grant': frozenset({'admin'}),
     'apikey.manage': frozenset({'admin'}),
     'audit.read': frozenset({'supervisor', 'committee', 'admin'}),
-    'checkin.scan': frozenset({'volunteer', 'staff', 'admin'}),
+    'checkin.scan': frozenset({'volunteer', 'staff', 'admin'}),  # scanner, search check-in, card links
+    'meeting.manage': _STAFF,  # create meetings and series, invite, agenda, open and close check-in
+    'meeting.attendance': _READERS | {'volunteer'},  # who came: names by seat and building, sheets and exports
+    'meeting.minutes': _STAFF,  # write minutes and draft outcomes
+    'outcome.review': frozenset({'committee', 'admin'}),  # the Party organisation's 审核 before outcomes are public
+    'meeting.checkin_self': frozenset({'resident'}),  # scan the meeting QR and tap 签到
+    'hall.post': frozenset({'resident', 'staff', 'committee'}),  # 线上议事厅 posts and replies
+    'hall.moderate': _STAFF,  # hide a post with a reason
     'issue.view': frozenset(ROLES),  # issues and wishes: anyone with a role in their community
     'issue.raise': frozenset({'resident'}),  # a resident raises in their own community
     'issue.support': frozenset({'resident'}),  # 附议 (the service also needs the resident verified)

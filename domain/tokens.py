@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from domain.errors import DomainError
 
-PURPOSES = ('code', 'login', 'join')  # personal QR shown at meetings; sign-in link; community self-registration
+PURPOSES = ('code', 'login', 'join', 'meeting')  # personal QR; sign-in link; self-registration; meeting check-in QR
 LOGIN_LINK_LIFETIME = timedelta(days=14)
 
 

@@ -92,13 +92,15 @@ class IssueEvent(Model):
 
 
 class Notification(Model):
-    """An in-app notice to one account (the author is told of every move of their item)."""
+    """An in-app notice to one account: a move of their item, a meeting they are invited to …"""
     id = fields.IntField(primary_key=True)
     account = fields.ForeignKeyField('models.Account', related_name='notifications', on_delete=fields.CASCADE)
     at = fields.DatetimeField()
     text = fields.CharField(max_length=200)
     issue: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         'models.Issue', related_name='notifications', null=True, on_delete=fields.CASCADE)
+    meeting: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        'models.Meeting', related_name='notifications', null=True, on_delete=fields.CASCADE)
     read_at = fields.DatetimeField(null=True)
 
     class Meta:
