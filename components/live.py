@@ -47,8 +47,12 @@ class Coalescer:
 
 
 def on_event(pattern: str, handler: Callable[[events.Event], Awaitable[None] | None], *,
-             community_id: int | None = None, at_most_every: float | None = None) -> None:
+             community_id: int | None = None, at_most_every: float | None = None,
+             where: Callable[[events.Event], bool] | None = None) -> None:
     """Call `handler` in this page's client context for matching events (of `community_id` when given).
+
+    `where` narrows further (one meeting, one issue) before coalescing, so a burst about something else never
+    hides the event this page waits for.
 
     With `at_most_every` (seconds) the handler is coalesced as described above and receives the latest event.
     The subscription ends when the client is deleted, so closed tabs leave nothing behind.
@@ -70,6 +74,8 @@ def on_event(pattern: str, handler: Callable[[events.Event], Awaitable[None] | N
         if client.is_deleted:
             return
         if community_id is not None and event.community_id != community_id:
+            return
+        if where is not None and not where(event):
             return
         latest[:] = [event]
         await (coalesced() if coalesced else run())
