@@ -14,7 +14,7 @@ from domain import tokens
 from domain.errors import DomainError
 from domain.permissions import Principal
 from domain.rooms import natural_key
-from models import Building, Community, Resident
+from models import Building, Community, Meeting, Resident
 from services import accounts, audit, config, events
 
 
@@ -140,6 +140,38 @@ async def revoke_join(actor: Principal, community_id: int, *, at: datetime | Non
     return community
 
 
+# ---- meeting check-in QR (poster, projector): {'m': meeting, 'c': community, 'v': qr_version} ----
+
+def meeting_token(meeting: Meeting) -> str:
+    """The token in a meeting's printed or projected check-in QR."""
+    return tokens.sign(_secret(), 'meeting', {'m': meeting.id, 'c': meeting.community_id, 'v': meeting.qr_version})
+
+
+def meeting_url(meeting: Meeting, base: str) -> str:
+    return f'{base}/m/{meeting_token(meeting)}'
+
+
+def is_meeting_token(token: str) -> bool:
+    """A genuine meeting check-in QR (a volunteer's camera caught the poster instead of a personal code)."""
+    try:
+        tokens.verify(_secret(), 'meeting', token)
+    except DomainError:
+        return False
+    return True
+
+
+async def resolve_meeting_token(token: str) -> Meeting:
+    """The meeting a scanned check-in QR belongs to. Errors: token_invalid, token_revoked."""
+    payload = tokens.verify(_secret(), 'meeting', token)
+    meeting_id = payload.get('m')
+    meeting = await Meeting.get_or_none(id=meeting_id) if isinstance(meeting_id, int) else None
+    if meeting is None or payload.get('c') != meeting.community_id:
+        raise DomainError('token_invalid', '二维码或链接无效，请向社区工作人员索取新的')
+    if payload.get('v') != meeting.qr_version:
+        raise _revoked('这个签到二维码已作废，请扫描现场最新的签到二维码')
+    return meeting
+
+
 # ---- queries for the code pages ----
 
 async def community_by_id(community_id: int) -> Community:
@@ -201,6 +233,11 @@ async def code_card(resident: Resident) -> Card:
     """Name and address behind a scanned code (callers check who may see it)."""
     await resident.fetch_related('household__building__compound')
     return Card(name=resident.name, place=_place(resident), token=personal_code(resident))
+
+
+def place_of(resident: Resident) -> str:
+    """'嘉明花园 3栋 502', or the room the resident typed (needs household__building__compound fetched)."""
+    return _place(resident)
 
 
 def _place(resident: Resident) -> str:

@@ -63,3 +63,24 @@ async def sign_in(user: User, account: Account) -> None:
         app.storage.user['account_id'] = account.id
         app.storage.user['elder'] = account.elder_mode
         app.storage.user['lang'] = account.language
+
+
+async def make_meeting(community: Community, *, title: str = '嘉明花园议事会', starts_at=None, hours: float = 1.5,
+                       state: str = 'scheduled', place: str = '社区活动室', level: str = 'community',
+                       **fields):
+    """A meeting row (not through services.meetings): starts in an hour unless `starts_at` is given."""
+    from datetime import UTC, datetime, timedelta
+
+    from models import Meeting
+    starts_at = starts_at or datetime.now(UTC) + timedelta(hours=1)
+    values = dict(community=community, title=title, format='council', mode='offline', level=level, place=place,
+                  starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), state=state,
+                  created_at=starts_at - timedelta(days=1), updated_at=starts_at - timedelta(days=1))
+    return await Meeting.create(**{**values, **fields})
+
+
+async def make_agenda_item(meeting, *, issue=None, title: str | None = None, position: int = 0):
+    """One agenda item of `meeting`, about `issue` when given (its title by default)."""
+    from models import AgendaItem
+    return await AgendaItem.create(meeting=meeting, issue=issue, title=title or (issue.title if issue else '议题'),
+                                   position=position)
