@@ -36,7 +36,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def build(settings: config.Settings, *, demo: bool = False) -> None:
+def build(settings: config.Settings, *, demo: bool = False, background: bool = False) -> None:
     """Wire settings, database, static files and pages into NiceGUI's app."""
     config.use(settings)
 
@@ -47,7 +47,10 @@ def build(settings: config.Settings, *, demo: bool = False) -> None:
             print(demo_service.sign_in_sheet(report, base_url=settings.public_url or f'http://localhost:{settings.port}'),
                   flush=True)
 
-    db.register(app, settings.database_url, after_start=after_start)
+    # plan 周周碰/月月议 meetings ahead and send day-before reminders, every 10 minutes (not under test fixtures)
+    from services import meeting_series
+    db.register(app, settings.database_url, after_start=after_start,
+                background=meeting_series.keep_up if background else None)
     app.add_static_files('/assets', ASSETS)
     pages.register_all()
 
@@ -84,7 +87,7 @@ if args.host:
 if args.migrate or args.create_admin:
     sys.exit(asyncio.run(_run_action(args, settings)))
 
-build(settings, demo=args.demo or os.environ.get('GONGSHANG_DEMO') == '1')
+build(settings, demo=args.demo or os.environ.get('GONGSHANG_DEMO') == '1', background=_real_run())
 
 if __name__ in {'__main__', '__mp_main__'}:
     tls_files = {}

@@ -1,6 +1,8 @@
 """Database wiring: Tortoise config, aerich migrations applied on start, and the app lifespan."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -63,8 +65,12 @@ async def connected(database_url: str, *, create_db: bool = False) -> AsyncItera
         await Tortoise.close_connections()
 
 
-def register(app: FastAPI, database_url: str, *, after_start: Callable[[], Awaitable[None]] | None = None) -> None:
-    """Wrap the app's lifespan: open Tortoise, migrate, run `after_start` (e.g. the demo loader), serve, close."""
+def register(app: FastAPI, database_url: str, *, after_start: Callable[[], Awaitable[None]] | None = None,
+             background: Callable[[], Awaitable[None]] | None = None) -> None:
+    """Wrap the app's lifespan: open Tortoise, migrate, run `after_start` (e.g. the demo loader), serve, close.
+
+    `background` runs for as long as the app serves (inside the database context) and is cancelled before it closes.
+    """
 
     @asynccontextmanager
     async def lifespan(app_instance: FastAPI) -> AsyncIterator[None]:
@@ -72,6 +78,13 @@ def register(app: FastAPI, database_url: str, *, after_start: Callable[[], Await
             await migrate(database_url)
             if after_start is not None:
                 await after_start()
-            yield
+            task = asyncio.get_running_loop().create_task(background(), name='background') if background else None
+            try:
+                yield
+            finally:
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
 
     app.router.lifespan_context = _merge_lifespan_context(lifespan, app.router.lifespan_context)

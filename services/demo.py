@@ -29,7 +29,7 @@ from models import (
     Seat,
     Street,
 )
-from services import audit, codes, demo_issues
+from services import audit, codes, demo_issues, demo_meetings
 from services.demo_data import COMMUNITY, STREET, Plan, build_plan
 from services.passwords import hash_secret
 
@@ -83,6 +83,7 @@ async def load(*, at: datetime | None = None) -> DemoReport:
             await audit.record('demo.loaded', actor_id=None, community_id=community.id, target=community,
                                data=added, at=now, using_db=conn)
     added['issues'] = await demo_issues.load(community.id, at=now)  # through the services, after the people exist
+    added['meetings'] = await demo_meetings.load(community.id, at=now)  # after the issues they put on the agenda
     return await _report(community, plan, added, time.perf_counter() - started)
 
 
