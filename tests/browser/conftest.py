@@ -20,6 +20,7 @@ from nicegui.testing.screen_plugin import (  # noqa: F401  (fixtures and the rep
     pytest_runtest_makereport,
     screen,
 )
+from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
@@ -29,7 +30,33 @@ PHONE = {'width': 360, 'height': 740, 'pixelRatio': 3}
 FLAGS = ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
          '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run')
 
+# The fake camera of the whole browser session (see docs in show_to_camera): Chromium reads this file every time a
+# page opens the camera, so a test rewrites it before opening the scanner.
+FAKE_CAMERA = Path(tempfile.gettempdir()) / f'gongshang-fake-camera-{os.getpid()}.y4m'
+CAMERA_SIZE = (640, 480)
+
 os.environ.setdefault('SE_OFFLINE', 'true')  # Selenium Manager must never go looking on the internet
+
+
+def show_to_camera(image: Image.Image | None = None) -> None:
+    """Put `image` (None: a plain grey wall) in front of the fake camera, as one looping Y4M frame.
+
+    C420jpeg: full-range Y, Cb, Cr planes (what pillow's YCbCr gives), chroma at half width and height. Written to a
+    temporary file and renamed, so a camera opening at that moment never reads half a frame.
+    """
+    frame = Image.new('RGB', CAMERA_SIZE, (128, 128, 128))
+    if image is not None:
+        picture = image.convert('RGB')
+        picture.thumbnail(CAMERA_SIZE)
+        frame.paste(picture, ((CAMERA_SIZE[0] - picture.width) // 2, (CAMERA_SIZE[1] - picture.height) // 2))
+    y, cb, cr = frame.convert('YCbCr').split()
+    half = (CAMERA_SIZE[0] // 2, CAMERA_SIZE[1] // 2)
+    data = (f'YUV4MPEG2 W{CAMERA_SIZE[0]} H{CAMERA_SIZE[1]} F30:1 Ip A1:1 C420jpeg\n'.encode() + b'FRAME\n'
+            + y.tobytes() + cb.resize(half, Image.Resampling.BOX).tobytes()
+            + cr.resize(half, Image.Resampling.BOX).tobytes())
+    part = FAKE_CAMERA.with_suffix('.part')
+    part.write_bytes(data)
+    part.replace(FAKE_CAMERA)
 
 
 def missing_browser() -> str:
@@ -67,6 +94,11 @@ def nicegui_chrome_options() -> webdriver.ChromeOptions:
         'download.directory_upgrade': True,
     })
     options.set_capability('goog:loggingPrefs', {'browser': 'ALL'})  # the screen fixture fails on console errors
+    # a camera that needs no permission prompt and shows FAKE_CAMERA (all three flags are needed)
+    show_to_camera(None)
+    for flag in ('--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+                 f'--use-file-for-fake-video-capture={FAKE_CAMERA}'):
+        options.add_argument(flag)
     options.binary_location = CHROMIUM
     return options
 
@@ -84,6 +116,7 @@ def nicegui_driver(nicegui_chrome_options: webdriver.ChromeOptions) -> Iterator[
     driver.set_script_timeout(10)
     yield driver
     driver.quit()
+    FAKE_CAMERA.unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)
