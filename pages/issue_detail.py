@@ -10,6 +10,7 @@ from nicegui import ui
 from components import session
 from components.admin import dialog_buttons, not_found, problem_label
 from components.frame import frame
+from components.hall_post import hall_link
 from components.issue_support import support_button
 from components.live import on_event
 from components.signin import login_redirect
@@ -18,7 +19,7 @@ from domain import lifecycle
 from domain.errors import DomainError
 from domain.i18n import t
 from domain.permissions import Principal
-from services import issue_views, issues
+from services import hall, issue_views, issues
 
 
 async def detail_page(issue_id: int) -> RedirectResponse | None:
@@ -42,7 +43,7 @@ async def detail_page(issue_id: int) -> RedirectResponse | None:
             except DomainError as e:
                 not_found(e.message)
                 return
-            _draw(user, fresh, content.refresh)
+            _draw(user, fresh, content.refresh, posts=await hall.post_count(fresh.id) if fresh.kind == 'issue' else 0)
 
         await content()
 
@@ -52,10 +53,12 @@ async def detail_page(issue_id: int) -> RedirectResponse | None:
 
         on_event('issue.*', changed, community_id=item.community_id)
         on_event('wish.*', changed, community_id=item.community_id)
+        on_event('hall.post.*', changed, community_id=item.community_id, at_most_every=1,
+                 where=lambda event: event.payload.get('issue_id') == issue_id)
     return None
 
 
-def _draw(user: Principal, item: issue_views.Detail, refresh) -> None:
+def _draw(user: Principal, item: issue_views.Detail, refresh, *, posts: int = 0) -> None:
     with ui.card().classes('gs-card w-full gap-1'):
         ui.label(item.title).classes('text-xl font-bold break-all').mark('issue-title')
         ui.label(t(item.state_label)).classes('text-primary text-lg font-bold').mark('issue-state')
@@ -72,6 +75,7 @@ def _draw(user: Principal, item: issue_views.Detail, refresh) -> None:
         with ui.row().classes('w-full items-center justify-between no-wrap'):
             ui.label(t('{n} 人附议', n=item.supports)).classes('text-lg').mark('detail-supports')
             support_button(user, item.id, supported=item.supported, own=item.own, after=refresh)
+        hall_link(item.id, posts)
     timeline(item.timeline)
     if item.next_states or item.may_merge:
         _moves(user, item, refresh)
