@@ -106,4 +106,7 @@ if __name__ in {'__main__', '__mp_main__'}:
         favicon=ASSETS / 'icons' / 'icon-192.png', reload=False, show=False,
         fastapi_docs={'title': '共商 Gongshang API', 'version': '1'},
         viewport='width=device-width, initial-scale=1, viewport-fit=cover',
+        # no per-message compression on the websocket: it costs ~170 KB of server memory per connected phone and
+        # CPU on every push, for small JSON updates on a LAN (bench/checkin.py)
+        ws_per_message_deflate=False,
     )

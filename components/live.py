@@ -7,12 +7,16 @@ it are folded into one trailing redraw, which reads the latest state anyway.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 
 from nicegui import context
 
 from services import events
+
+log = logging.getLogger(__name__)
 
 
 class Coalescer:
@@ -23,6 +27,11 @@ class Coalescer:
         self.interval = interval
         self._last = float('-inf')
         self._pending: asyncio.Task | None = None
+
+    @property
+    def booked(self) -> bool:
+        """A trailing run is waiting: it will read the latest state, so a new change needs nothing more."""
+        return self._pending is not None and not self._pending.done()
 
     async def __call__(self) -> None:
         if self._pending is not None and not self._pending.done():
@@ -35,6 +44,9 @@ class Coalescer:
 
     async def _later(self, wait: float) -> None:
         await asyncio.sleep(wait)
+        # no longer pending once it starts: a change that arrives while the action runs books the next run
+        # (else it would be folded into a run that had already read the state before it)
+        self._pending = None
         await self._run()
 
     async def _run(self) -> None:
@@ -44,6 +56,33 @@ class Coalescer:
     def cancel(self) -> None:
         if self._pending is not None:
             self._pending.cancel()
+
+
+_running: set[asyncio.Task] = set()  # strong references until done (the loop keeps only weak ones)
+# At most this many page redraws run at once. An event watched by hundreds of phones starts hundreds of redraws
+# together; the rest wait on the semaphore instead of queueing ahead of every request's next step, so a
+# volunteer's scan or a ballot is answered between small batches of redraws (bench/checkin.py).
+REDRAWS_AT_ONCE = 8
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _redraw_slot() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    if loop not in _slots:
+        _slots[loop] = asyncio.Semaphore(REDRAWS_AT_ONCE)
+    return _slots[loop]
+
+
+def _spawn(work: Awaitable[None]) -> None:
+    task = asyncio.get_running_loop().create_task(work, name='live redraw')
+    _running.add(task)
+    task.add_done_callback(_finished)
+
+
+def _finished(task: asyncio.Task) -> None:
+    _running.discard(task)
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error('a live redraw failed', exc_info=error)
 
 
 def on_event(pattern: str, handler: Callable[[events.Event], Awaitable[None] | None], *,
@@ -61,12 +100,13 @@ def on_event(pattern: str, handler: Callable[[events.Event], Awaitable[None] | N
     latest: list[events.Event] = []
 
     async def run() -> None:
-        if client.is_deleted or not latest:
-            return
-        with client:
-            result = handler(latest[-1])
-            if result is not None and hasattr(result, '__await__'):
-                await result
+        async with _redraw_slot():
+            if client.is_deleted or not latest:
+                return
+            with client:
+                result = handler(latest[-1])
+                if result is not None and hasattr(result, '__await__'):
+                    await result
 
     coalesced = Coalescer(run, at_most_every) if at_most_every else None
 
@@ -78,7 +118,11 @@ def on_event(pattern: str, handler: Callable[[events.Event], Awaitable[None] | N
         if where is not None and not where(event):
             return
         latest[:] = [event]
-        await (coalesced() if coalesced else run())
+        if coalesced is not None and coalesced.booked:
+            return  # the booked redraw reads `latest` when it runs: no task per event under load
+        # a task, not awaited here: the service that published (a volunteer's scan, a ballot) answers its caller
+        # without waiting for hundreds of open pages to redraw
+        _spawn(coalesced() if coalesced else run())
 
     unsubscribe = events.subscribe(pattern, deliver)
     client.on_delete(unsubscribe)

@@ -36,6 +36,7 @@ async def detail_page(meeting_id: str) -> None:
     with frame(t('议事会'), user=user, active='meetings', back='/meetings'):
         stage = ui.element()  # dialogs live here, outside the content a live redraw replaces
         shown: dict[str, ui.label] = {}  # the check-in count label of the latest drawing
+        highest = {'count': 0}
 
         @ui.refreshable
         async def content() -> None:
@@ -48,10 +49,15 @@ async def detail_page(meeting_id: str) -> None:
 
         await content()
 
-        async def count_changed(_event) -> None:
-            count = await meeting_views.checked_in(item.id)
+        async def count_changed(event) -> None:
+            # the event carries the count, so hundreds of open phones do not each ask the database; check-ins are
+            # never removed, so the largest count seen is the latest even when two events arrive out of order
+            count = event.payload.get('count')
+            if not isinstance(count, int):
+                count = await meeting_views.checked_in(item.id)
+            highest['count'] = max(highest['count'], count)
             if 'count' in shown:
-                shown['count'].text = _count_text(count)
+                shown['count'].text = _count_text(highest['count'])
 
         def this_meeting(event) -> bool:
             return event.payload.get('meeting_id') == item.id

@@ -52,8 +52,15 @@ async def scan_page(meeting_id: int) -> RedirectResponse | None:
         ui.label(f'{local_time(meeting.starts_at)} · {meeting.place}').classes('gs-muted text-lg break-all')
         count = ui.label().classes('text-2xl font-bold').props('aria-live=polite').mark('scan-count')
 
-        async def show_count(_event=None) -> None:
-            count.text = t('已签到 {n} 人', n=await checkins.checked_in_count(meeting.id))
+        highest = {'count': 0}
+
+        async def show_count(event=None) -> None:
+            # from the event when it says (check-ins are never removed: the largest count seen is the latest)
+            latest = event.payload.get('count') if event is not None else None
+            if not isinstance(latest, int):
+                latest = await checkins.checked_in_count(meeting.id)
+            highest['count'] = max(highest['count'], latest)
+            count.text = t('已签到 {n} 人', n=highest['count'])
 
         await show_count()
         on_event('meeting.checkin.created', show_count, community_id=meeting.community_id, at_most_every=1,
