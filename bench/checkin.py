@@ -73,15 +73,22 @@ async def count_checkins(url: str, meeting_id: int) -> int:
 
 
 async def volunteer(http: aiohttp.ClientSession, base: str, meeting_id: int, cookie: str, tokens: list[str],
-                    interval: float, latencies: list[float], answers: list[dict]) -> None:
+                    interval: float, latencies: list[float], answers: list[dict], retries: list[str]) -> None:
     for token in tokens:
         began = time.monotonic()
         body = {'token': token, 'nonce': secrets.token_hex(16),
                 'scanned_at': datetime.now(UTC).isoformat()}
-        async with http.post(f'{base}/meetings/{meeting_id}/scans', json=body,
-                             headers={'Cookie': f'session={cookie}'}) as response:
-            answer = await response.json()
-            answer['status'] = response.status
+        for attempt in range(5):  # like scanner.js: a dropped connection keeps the scan and sends it again
+            try:
+                async with http.post(f'{base}/meetings/{meeting_id}/scans', json=body,
+                                     headers={'Cookie': f'session={cookie}'}) as response:
+                    answer = await response.json()
+                    answer['status'] = response.status
+                break
+            except aiohttp.ClientError:
+                retries.append(token)
+                if attempt == 4:
+                    raise
         latencies.append(time.monotonic() - began)
         answers.append(answer)
         await asyncio.sleep(max(0.0, interval - (time.monotonic() - began)))
@@ -134,8 +141,10 @@ async def run(args: argparse.Namespace) -> None:
 
             latencies: list[float] = []
             answers: list[dict] = []
+            retries: list[str] = []
             began = time.monotonic()
-            await asyncio.gather(*(volunteer(http, base, meeting_id, cookie, chunk, args.interval, latencies, answers)
+            await asyncio.gather(*(volunteer(http, base, meeting_id, cookie, chunk, args.interval, latencies, answers,
+                                             retries)
                                    for cookie, chunk in zip(cookies, per_volunteer, strict=True)))
             scans_done = time.monotonic()
             deadline = scans_done + 30
@@ -162,6 +171,7 @@ async def run(args: argparse.Namespace) -> None:
           f'{rss_after / 1024:.0f} MB at the end')
     print(f'scan → answer: p50 {percentile(ms, 0.5):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms, '
           f'max {max(ms):.0f} ms over {len(ms)} scans; {len(ms) / (scans_done - began):.1f} scans/s in all')
+    print(f'{len(retries)} scans sent again after a dropped connection (same nonce)')
     print(f'answers: {ok} checked in, {len(other)} other {[(a.get("status"), a.get("code")) for a in other[:5]]}; '
           f'check-ins stored: {stored} (expected {expected})')
     if shown:
