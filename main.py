@@ -46,6 +46,9 @@ def build(settings: config.Settings, *, demo: bool = False, background: bool = F
             report = await demo_service.load()
             print(demo_service.sign_in_sheet(report, base_url=settings.public_url or f'http://localhost:{settings.port}'),
                   flush=True)
+        if background:  # a real server (not test fixtures): keep start-up objects out of every later collection
+            from services import runtime
+            runtime.settle_memory()
 
     # plan 周周碰/月月议 meetings ahead and send day-before reminders, every 10 minutes (not under test fixtures)
     from services import meeting_series

@@ -106,8 +106,10 @@ async def run(args: argparse.Namespace) -> None:
     port = _free_port()
     env = {**os.environ, 'DATABASE_URL': url, 'GONGSHANG_SECRET': secret, 'GONGSHANG_DATA_DIR': str(work),
            'NICEGUI_STORAGE_PATH': str(storage)}
-    server = subprocess.Popen([sys.executable, 'main.py', '--port', str(port), '--host', '127.0.0.1'], cwd=ROOT,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    gc_log = work / 'gc-pauses.txt'
+    command = [sys.executable, *(['bench/gc_pauses.py', str(gc_log)] if args.gc_log else []), 'main.py',
+               '--port', str(port), '--host', '127.0.0.1']
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f'http://127.0.0.1:{port}'
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as http:
@@ -181,6 +183,11 @@ async def run(args: argparse.Namespace) -> None:
         print(f'no phone showed "{final_text}" within 30 s')
     if lagging:
         print(f'{len(lagging)} phones never showed it; the last they got (text, still connected): {lagging[:3]}')
+    if args.gc_log:
+        pauses = [line.split() for line in gc_log.read_text().splitlines()] if gc_log.exists() else []
+        print(f'garbage-collection pauses of 20 ms or more in the server: {len(pauses)}'
+              + (f', longest {max(int(p[1]) for p in pauses)} ms (generations {sorted({p[0] for p in pauses})})'
+                 if pauses else ''))
     if stored != expected or ok != expected:
         sys.exit('check-ins lost or doubled')
 
@@ -192,6 +199,7 @@ def main() -> None:
     parser.add_argument('--scans', type=int, default=60, help='scans per volunteer')
     parser.add_argument('--interval', type=float, default=1.0, help='seconds between one volunteer\'s scans')
     parser.add_argument('--database-url', default='')
+    parser.add_argument('--gc-log', action='store_true', help='report the server\'s garbage-collection pauses')
     parser.add_argument('--profile', type=int, default=0, help='seconds of py-spy sampling during the scans')
     parser.add_argument('--profile-out', default='/tmp/checkin-profile.json')
     parser.add_argument('--watch', default='{n}', help='the text on the meeting page that shows the final count')
