@@ -190,6 +190,19 @@ def text_dialog(title: str, label: str, value: str, save: Callable[[str], Awaita
     dialog.open()
 
 
+def reason_dialog(stage: ui.element, title: str, explanation: str, act: Callable[[str], Awaitable[object]], *,
+                  max_length: int, field_marker: str, marker: str, ok: str, done: str) -> None:
+    """A dialog that asks why (原因（必填）) before a serious step, e.g. cancelling a meeting or hiding a post."""
+    with stage, ui.dialog() as dialog, ui.card().classes('gs-card w-full max-w-sm'):
+        ui.label(title).classes('text-lg font-bold')
+        ui.label(explanation).classes('gs-muted')
+        reason = ui.textarea(t('原因（必填）')).classes('w-full text-lg') \
+            .props(f'outlined autogrow maxlength={max_length}').mark(field_marker)
+        problem = problem_label()
+        dialog_buttons(dialog, problem, lambda: act(reason.value or ''), marker=marker, ok=ok, done=done, danger=True)
+    dialog.open()
+
+
 def dialog_buttons(dialog: ui.dialog, problem: ui.label, action: Callable[[], Awaitable[object]], *, marker: str,
                    ok: str | None = None, done: str | None = None,
                    danger: bool = False) -> Callable[[], Awaitable[None]]:

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from components import session
-from components.admin import dialog_buttons, not_found, problem_label, show_problem
+from components.admin import dialog_buttons, not_found, problem_label, reason_dialog, show_problem
 from components.frame import empty_state, frame
 from components.hall_post import post_card
 from components.live import on_event
@@ -132,19 +132,13 @@ def _reply(user: Principal, issue_id: int, post: hall.PostView, stage: ui.elemen
 
 
 def _hide(user: Principal, post: hall.PostView, stage: ui.element, refresh) -> None:
-    with stage, ui.dialog() as dialog, ui.card().classes('gs-card w-full max-w-sm'):
-        ui.label(t('隐藏这条发言')).classes('text-lg font-bold')
-        ui.label(t('大家会看到“此条已被隐藏”和原因，发言人会收到通知。')).classes('gs-muted')
-        reason = ui.textarea(t('原因（必填）')).classes('w-full text-lg') \
-            .props(f'outlined autogrow maxlength={rules.MAX_REASON}').mark('hide-reason')
-        problem = problem_label()
+    async def act(reason: str) -> None:
+        await hall.hide(user, post.id, reason)
+        refresh()
 
-        async def act() -> None:
-            await hall.hide(user, post.id, reason.value or '')
-            refresh()
-
-        dialog_buttons(dialog, problem, act, marker='hide-ok', ok=t('隐藏'), done=t('已隐藏'), danger=True)
-    dialog.open()
+    reason_dialog(stage, t('隐藏这条发言'), t('大家会看到“此条已被隐藏”和原因，发言人会收到通知。'), act,
+                  max_length=rules.MAX_REASON, field_marker='hide-reason', marker='hide-ok', ok=t('隐藏'),
+                  done=t('已隐藏'))
 
 
 async def _mark(user: Principal, post: hall.PostView, refresh) -> None:

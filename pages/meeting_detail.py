@@ -9,7 +9,7 @@ from collections.abc import Callable
 from nicegui import ui
 
 from components import session
-from components.admin import dialog_buttons, not_found, problem_label
+from components.admin import dialog_buttons, not_found, problem_label, reason_dialog
 from components.confirm import confirm
 from components.frame import frame
 from components.live import on_event
@@ -166,19 +166,13 @@ def _staff_buttons(user: Principal, item: meeting_views.MeetingDetail, stage: ui
 
 
 def _cancel_dialog(user: Principal, item: meeting_views.MeetingDetail, stage: ui.element, refresh: Callable) -> None:
-    with stage, ui.dialog() as dialog, ui.card().classes('gs-card w-full max-w-sm'):
-        ui.label(t('取消这次议事会')).classes('text-lg font-bold')
-        ui.label(t('受邀的人会收到通知，看到取消原因。')).classes('gs-muted')
-        reason = ui.textarea(t('原因（必填）')).classes('w-full text-lg') \
-            .props(f'outlined autogrow maxlength={meetings.MAX_REASON}').mark('cancel-text')
-        problem = problem_label()
+    async def act(reason: str) -> None:
+        await meetings.cancel(user, item.id, reason)
+        refresh()
 
-        async def act() -> None:
-            await meetings.cancel(user, item.id, reason.value or '')
-            refresh()
-
-        dialog_buttons(dialog, problem, act, marker='cancel-ok', ok=t('取消议事会'), done=t('已取消'), danger=True)
-    dialog.open()
+    reason_dialog(stage, t('取消这次议事会'), t('受邀的人会收到通知，看到取消原因。'), act,
+                  max_length=meetings.MAX_REASON, field_marker='cancel-text', marker='cancel-ok',
+                  ok=t('取消议事会'), done=t('已取消'))
 
 
 async def _agenda_dialog(user: Principal, item: meeting_views.MeetingDetail, stage: ui.element,
