@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from tortoise.expressions import Q
 
@@ -22,7 +22,7 @@ from domain.errors import DomainError
 from domain.people import mask_phone
 from domain.permissions import Principal
 from models import Community, Issue, IssueEvent
-from services import accounts, audit, issues
+from services import accounts, audit, excel, issues
 
 LOCAL = triage.LOCAL
 PAGE = 50
@@ -173,22 +173,8 @@ async def export_xlsx(user: Principal, community_id: int, filters: Filters, *,
     if community is None:
         raise DomainError('not_found', '找不到这个社区')
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet('台账')
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = 'A3'  # the title row and the headers stay in view
-    title = WriteOnlyCell(sheet, value=f'{community.name} 议题和微心愿台账（导出时间：{_local(at):%Y-%m-%d %H:%M}）')
-    title.font = Font(bold=True, size=14)
-    sheet.append([title])
-    header_fill = PatternFill('solid', fgColor='C62828')
-    header = []
-    for text in HEADERS:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True, color='FFFFFF')
-        cell.fill = header_fill
-        cell.alignment = Alignment(horizontal='center', vertical='center')
-        header.append(cell)
-    sheet.append(header)
+    sheet = excel.titled_sheet(book, '台账', HEADERS, WIDTHS, f'{community.name} 议题和微心愿台账（导出时间：'
+                               f'{excel.local(at):%Y-%m-%d %H:%M}）', heading_size=14)
     last_row = 2
     async for row in all_rows(user, community_id, filters, at=at):
         sheet.append(_cells(sheet, row))
@@ -198,7 +184,7 @@ async def export_xlsx(user: Principal, community_id: int, filters: Filters, *,
     book.save(buffer)
     await audit.record('issue.ledger.exported', actor_id=user.account_id, community_id=community_id,
                        data={'rows': last_row - 2, 'filters': filters.as_query()}, at=at)
-    return f'{community.name}台账-{_local(at):%Y%m%d-%H%M}.xlsx', buffer.getvalue()
+    return f'{community.name}台账-{excel.local(at):%Y%m%d-%H%M}.xlsx', buffer.getvalue()
 
 
 def mask_phones(text: str) -> str:
@@ -231,7 +217,7 @@ async def _rows(items: list[Issue], *, at: datetime) -> list[Row]:
     timelines: dict[int, list[str]] = {item.id: [] for item in items}
     if items:
         for event in await IssueEvent.filter(issue_id__in=list(timelines)).order_by('issue_id', 'at', 'id'):
-            line = f'{_local(event.at):%Y-%m-%d %H:%M} {lifecycle.label(event.to_state)}'
+            line = f'{excel.local(event.at):%Y-%m-%d %H:%M} {lifecycle.label(event.to_state)}'
             if event.reason:
                 line += f'：{event.reason}'
             timelines[event.issue_id].append(mask_phones(line))
@@ -254,8 +240,8 @@ def _row(item: Issue, timeline: list[str], at: datetime) -> Row:
 
 def _cells(sheet, row: Row) -> list:
     values = (row.id, row.kind_label, row.title, row.body, row.category, row.compound, row.building, row.author,
-              row.channel, row.state_label, row.scale, row.lead, row.supports, _excel_time(row.created_at),
-              _excel_time(row.updated_at), _excel_time(row.street_due_at), row.timeline)
+              row.channel, row.state_label, row.scale, row.lead, row.supports, excel.excel_time(row.created_at),
+              excel.excel_time(row.updated_at), excel.excel_time(row.street_due_at), row.timeline)
     cells = []
     for header, value in zip(HEADERS, values, strict=True):
         cell = WriteOnlyCell(sheet, value=value)
@@ -277,10 +263,3 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def _local(value: datetime) -> datetime:
-    return _aware(value).astimezone(LOCAL)
-
-
-def _excel_time(value: datetime | None) -> datetime | None:
-    """Excel has no time zones: local wall-clock time, without tzinfo."""
-    return _local(value).replace(tzinfo=None) if value is not None else None
