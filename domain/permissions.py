@@ -41,6 +41,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     'meeting.checkin_self': frozenset({'resident'}),  # scan the meeting QR and tap 签到
     'hall.post': frozenset({'resident', 'staff', 'committee'}),  # 线上议事厅 posts and replies
     'hall.moderate': _STAFF,  # hide a post with a reason
+    'vote.manage': _STAFF,  # define, open, close, cancel and finalise votes
+    'vote.enter': _STAFF,  # type in paper and proxy ballots (who entered each is recorded)
+    'vote.cast': frozenset({'resident'}),  # on one's phone (the service also checks the roll)
+    'vote.object': frozenset({'resident'}),  # 异议 during the 公示 period
+    'vote.answer': _STAFF | {'committee'},  # answer an objection (uphold or dismiss)
+    'vote.roll': _READERS,  # the frozen roll, who voted (open votes: who chose what), the hash chain
     'issue.view': frozenset(ROLES),  # issues and wishes: anyone with a role in their community
     'issue.raise': frozenset({'resident'}),  # a resident raises in their own community
     'issue.support': frozenset({'resident'}),  # 附议 (the service also needs the resident verified)

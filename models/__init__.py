@@ -15,17 +15,21 @@ from models.meetings import (
 )
 from models.people import Resident, ResidentTag
 from models.places import Building, Community, Compound, Household, Ownership, Street
+from models.votes import Ballot, ChainEntry, Elector, Objection, Vote, VoteOption, VotePlace
 
 __all__ = [
     'Account',
     'AgendaItem',
     'ApiKey',
     'AuditEntry',
+    'Ballot',
     'Building',
+    'ChainEntry',
     'CheckIn',
     'Community',
     'Compound',
     'Council',
+    'Elector',
     'HallPost',
     'Household',
     'Invitation',
@@ -37,6 +41,7 @@ __all__ = [
     'Meeting',
     'MeetingSeries',
     'Notification',
+    'Objection',
     'Outcome',
     'Ownership',
     'Resident',
@@ -45,4 +50,7 @@ __all__ = [
     'ScanRecord',
     'Seat',
     'Street',
+    'Vote',
+    'VoteOption',
+    'VotePlace',
 ]
