@@ -50,10 +50,10 @@ def build(settings: config.Settings, *, demo: bool = False, background: bool = F
             from services import runtime
             runtime.settle_memory()
 
-    # plan 周周碰/月月议 meetings ahead and send day-before reminders, every 10 minutes (not under test fixtures)
-    from services import meeting_series
+    # meetings planned ahead and reminders, votes closed at their deadline and made final (not under test fixtures)
+    from services import background as background_work
     db.register(app, settings.database_url, after_start=after_start,
-                background=meeting_series.keep_up if background else None)
+                background=background_work.run if background else None)
     app.add_static_files('/assets', ASSETS)
     pages.register_all()
 

@@ -18,7 +18,7 @@ from domain.errors import DomainError
 from domain.meetings import OUTCOME_EDITABLE, OUTCOME_KINDS, OUTCOME_MOVES, OUTCOME_STATES, check_outcome_move
 from domain.people import checked_text
 from domain.permissions import Principal, can
-from models import AgendaItem, Issue, Meeting, Notification, Outcome, RoleGrant
+from models import AgendaItem, Issue, Meeting, Notification, Outcome, RoleGrant, Vote
 from services import accounts, audit, events, issues
 
 log = logging.getLogger(__name__)
@@ -203,11 +203,14 @@ async def review_outcome(actor: Principal, outcome_id: int, *, approve: bool, no
 
 
 async def outcomes_to_vote(community_id: int) -> list[VoteCandidate]:
-    """Approved outcomes of kind 'vote' in the community, oldest approval first (for 民事民决)."""
+    """Approved outcomes of kind 'vote' in the community not yet put to a vote (a cancelled one does not count),
+    oldest approval first (for 民事民决)."""
     rows = await Outcome.filter(state='approved', kind='vote', item__meeting__community_id=community_id) \
         .order_by('reviewed_at', 'id').prefetch_related('item')
+    voted = set(await Vote.filter(outcome_id__in=[o.id for o in rows]).exclude(state='cancelled')
+                .values_list('outcome_id', flat=True))
     return [VoteCandidate(o.id, o.item.meeting_id, o.item_id, o.item.issue_id, o.item.title, o.text, o.reviewed_at)
-            for o in rows]
+            for o in rows if o.id not in voted]
 
 
 async def minutes_view(user: Principal, meeting_id: int) -> MinutesView:

@@ -84,3 +84,33 @@ async def make_agenda_item(meeting, *, issue=None, title: str | None = None, pos
     from models import AgendaItem
     return await AgendaItem.create(meeting=meeting, issue=issue, title=title or (issue.title if issue else '议题'),
                                    position=position)
+
+
+async def make_vote(community: Community, *, actor=None, open_at=None, **definition_overrides):
+    """A vote through services.votes: yes/no, per person, whole community, simple majority, online, a week long.
+
+    `open_at` (or `opened=True`, at once) opens it then, freezing the roll of the residents made before. Overrides
+    are Definition fields (title, counting, rule, channels, opens_at, closes_at …) or VoteDraft fields
+    (compound_ids, building_ids, onsite_meeting_id, outcome_id).
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from domain.votes import Definition
+    from services import votes
+    opened = definition_overrides.pop('opened', False) or open_at is not None
+    at = open_at or definition_overrides.get('opens_at') or datetime.now(UTC)
+    if actor is None:
+        actor = await principal_of(await make_account(community, 'staff', name='表决组织人'))
+    place = {k: definition_overrides.pop(k) for k in ('compound_ids', 'building_ids', 'onsite_meeting_id',
+                                                      'outcome_id') if k in definition_overrides}
+    fields = dict(title='加装电梯', description='1栋加装电梯，费用按楼层分摊', ballot_type='yes_no', options=(),
+                  max_choices=1, electorate='community', counting='person', rule='simple_majority',
+                  custom_turnout=None, custom_approval=None, channels=frozenset({'online'}), max_principals=3,
+                  results_live=True, secret=False, allow_change=False, opens_at=at,
+                  closes_at=definition_overrides.get('opens_at', at) + timedelta(days=7), publicity_days=7)
+    fields.update(definition_overrides)
+    draft = votes.VoteDraft(Definition(**fields), **place)
+    vote = await votes.create_vote(actor, community.id, draft, at=at)
+    if opened:
+        vote = await votes.open_vote(actor, vote.id, at=at)
+    return vote

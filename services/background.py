@@ -1,0 +1,11 @@
+"""The work a real server does on its own while it serves: plan meetings and send reminders, close votes at their
+deadline and make them final when the 公示 period ends cleanly. Each loop logs its failures and carries on."""
+from __future__ import annotations
+
+import asyncio
+
+
+async def run() -> None:
+    """Run every background loop until cancelled (db.register cancels it before the database closes)."""
+    from services import meeting_series, votes
+    await asyncio.gather(meeting_series.keep_up(), votes.keep_up())
