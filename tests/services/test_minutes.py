@@ -6,7 +6,7 @@ import pytest
 from domain.errors import DomainError
 from domain.permissions import ANONYMOUS
 from models import AgendaItem, AuditEntry, Issue, IssueEvent, Notification, Outcome
-from services import events, issues, minutes
+from services import events, issues, minutes, votes
 from services.issues import Draft
 from tests.support import (
     make_account,
@@ -15,6 +15,7 @@ from tests.support import (
     make_household,
     make_meeting,
     make_resident,
+    make_vote,
     principal_of,
 )
 
@@ -172,6 +173,14 @@ async def test_an_approved_vote_outcome_marks_the_issue_reviewed_and_waits_for_t
     (candidate,) = await minutes.outcomes_to_vote(world['community'].id)
     assert (candidate.outcome_id, candidate.issue_id, candidate.title) == (outcome.id, issue.id, '3栋门口停车难')
 
+
+
+async def test_an_outcome_put_to_a_vote_leaves_the_list_and_returns_when_that_vote_is_cancelled(world) -> None:
+    outcome = await _approved(world, 'vote')
+    vote = await make_vote(world['community'], actor=world['staff'], outcome_id=outcome.id)
+    assert await minutes.outcomes_to_vote(world['community'].id) == []
+    await votes.cancel_vote(world['staff'], vote.id, reason='题目写错了，重新发起')
+    assert [c.outcome_id for c in await minutes.outcomes_to_vote(world['community'].id)] == [outcome.id]
 
 async def test_a_decision_taken_at_the_meeting_moves_the_issue_to_decided_and_a_referral_to_referred(world) -> None:
     await _approved(world, 'decided')
