@@ -29,7 +29,7 @@ from models import (
     Seat,
     Street,
 )
-from services import audit, codes, demo_issues, demo_meetings
+from services import audit, codes, demo_issues, demo_meetings, demo_votes
 from services.demo_data import COMMUNITY, STREET, Plan, build_plan
 from services.passwords import hash_secret
 
@@ -84,6 +84,7 @@ async def load(*, at: datetime | None = None) -> DemoReport:
                                data=added, at=now, using_db=conn)
     added['issues'] = await demo_issues.load(community.id, at=now)  # through the services, after the people exist
     added['meetings'] = await demo_meetings.load(community.id, at=now)  # after the issues they put on the agenda
+    added['votes'] = await demo_votes.load(community.id, at=now)  # after the people, issues and meetings
     return await _report(community, plan, added, time.perf_counter() - started)
 
 
