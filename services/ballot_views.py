@@ -1,4 +1,5 @@
-"""The read side of ballots: one's own counted ballot, finding electors and the sheets typed in at the paper desk."""
+"""The read side of ballots: one's own counted ballot, finding electors, the sheets typed in at the paper desk, and
+the named record of an open (实名) vote."""
 from __future__ import annotations
 
 import re
@@ -7,12 +8,13 @@ from datetime import datetime
 
 from tortoise.expressions import Q
 
+from domain.errors import DomainError
 from domain.people import mask_phone
 from domain.permissions import Principal
 from domain.rooms import parse_place
-from models import Ballot, Compound, Elector, Resident, Vote
+from models import Ballot, Compound, Elector, Resident, Vote, VoteOption
 from services import accounts, audit
-from services.ballots import get_vote, latest_ballot
+from services.ballots import channel_label, get_vote, latest_ballot
 from services.electorate import electors_for
 
 
@@ -121,3 +123,34 @@ async def entered_sheets(actor: Principal, vote_id: int, *, limit: int = 500) ->
         .prefetch_related('elector', 'proxy', 'entered_by')
     return [SheetRow(b.sheet_no or '', b.elector.label, b.channel, b.proxy.name if b.proxy else '',
                      b.entered_by.name if b.entered_by else '', b.cast_at) for b in rows]
+
+
+@dataclass(frozen=True)
+class NamedBallot:
+    """One counted ballot of an open (实名) vote: for whom, who cast or brought it, what they chose."""
+    elector_label: str
+    voter_name: str  # who tapped it, or the proxy who brought the sheet; '' for a paper sheet of the elector
+    choices: tuple[str, ...]  # option labels
+    channel: str  # label: 手机投票, 现场投票, 纸质选票, 委托投票
+    cast_at: datetime
+
+
+async def named_ballots(actor: Principal, vote_id: int) -> list[NamedBallot]:
+    """Who chose what in an open (实名) vote, once it is closed, for those who read the record (vote.roll), in roll
+    order. Secret votes never.
+
+    Errors: not_found, forbidden, secret_vote, not_closed.
+    """
+    vote = await get_vote(vote_id)
+    accounts.require(actor, 'vote.roll', vote)
+    if vote.secret:
+        raise DomainError('secret_vote', '无记名表决不公开谁投了什么')
+    if vote.state not in ('closed', 'final', 'annulled'):
+        raise DomainError('not_closed', '表决结束后才公开实名投票记录')
+    labels = dict(await VoteOption.filter(vote_id=vote.id).values_list('id', 'label'))
+    rows = await Ballot.filter(vote_id=vote.id).order_by('elector__label', 'elector_id', 'seq') \
+        .prefetch_related('elector', 'voter', 'proxy')
+    latest = {b.elector_id: b for b in rows}  # later seqs replace earlier ones: the counted ballot
+    return [NamedBallot(b.elector.label, (b.proxy or b.voter).name if (b.proxy or b.voter) else '',
+                        tuple(labels.get(c, '?') for c in b.choices), channel_label(b.channel), b.cast_at)
+            for b in latest.values()]

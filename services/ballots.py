@@ -186,8 +186,8 @@ def _may_cast(vote: Vote, elector: Elector, latest: Ballot | None, *, voter_id: 
         if elector.key[0] in 'hu':
             if voter_name:
                 raise DomainError('already_voted', '本户已由{name}投票', name=voter_name)
-            raise DomainError('already_voted', '本户已经投过票了（{channel}）', channel=_channel_label(latest.channel))
-        channel = _channel_label(latest.channel)
+            raise DomainError('already_voted', '本户已经投过票了（{channel}）', channel=channel_label(latest.channel))
+        channel = channel_label(latest.channel)
         if voter_id is None:
             raise DomainError('already_voted', '这位选民已经投过票了（{channel}）', channel=channel)
         raise DomainError('already_voted', '您已经投过票了（{channel}）', channel=channel)
@@ -197,7 +197,7 @@ def _may_cast(vote: Vote, elector: Elector, latest: Ballot | None, *, voter_id: 
         raise DomainError('no_change', '和您上次的选择一样，不用再改')
 
 
-def _channel_label(channel: str) -> str:
+def channel_label(channel: str) -> str:
     return t(CHANNEL_LABELS.get(channel, channel))
 
 
@@ -283,7 +283,8 @@ async def _replay(vote_id: int, account_id: int | None, nonce: str,
 
 
 async def _store(entry: _Entry, *, at: datetime) -> CastResult:
-    """Insert the ballot and its chain entry under the vote's lock; publish the counted total after commit."""
+    """Insert the ballot and its chain entry under the vote's lock; publish 'vote.ballot' after commit (listeners
+    recount once for all their screens: components.vote_live)."""
     for _ in range(_ATTEMPTS):
         try:
             async with in_transaction() as conn:
@@ -291,9 +292,7 @@ async def _store(entry: _Entry, *, at: datetime) -> CastResult:
         except IntegrityError:  # lost a race the lock did not cover: the next attempt sees the winner and says so
             continue
         if not result.replay:
-            count = await Ballot.filter(vote_id=entry.vote.id, seq=1).count()
-            await events.publish('vote.ballot', community_id=entry.vote.community_id, vote_id=entry.vote.id,
-                                 ballots=count)
+            await events.publish('vote.ballot', community_id=entry.vote.community_id, vote_id=entry.vote.id)
         return result
     raise DomainError('busy', '投票的人太多了，请稍后再试')
 
@@ -335,9 +334,3 @@ def chain_data(ballot: Ballot, elector_key: str) -> dict:
     return {'ballot': ballot.id, 'elector': elector_key, 'seq': ballot.seq, 'choices': list(ballot.choices),
             'channel': ballot.channel, 'receipt': ballot.receipt, 'entered_by': ballot.entered_by_id,
             'sheet_no': ballot.sheet_no, 'proxy': ballot.proxy_id, 'nonce': ballot.nonce}
-
-
-async def my_ballot(user: Principal, vote_id: int, *, at: datetime | None = None):
-    """Moved to services.ballot_views (kept here until the phone page imports it from there)."""
-    from services import ballot_views
-    return await ballot_views.my_ballot(user, vote_id, at=at)

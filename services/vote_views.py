@@ -12,11 +12,12 @@ from domain.errors import DomainError
 from domain.permissions import Principal, can
 from domain.tally import Threshold
 from domain.votes import COUNTINGS, ELECTORATES, VERDICTS, Definition, VoteState
-from models import Building, Compound, Elector, Vote, VoteOption, VotePlace
+from models import Building, ChainEntry, Compound, Elector, Vote, VoteOption, VotePlace
 from services import accounts, electorate, vote_counting
 from services.votes import VoteDraft
 
 ORDER = ('open', 'draft', 'closed', 'final', 'annulled', 'cancelled')  # what needs attention first
+PUBLIC_STATES = frozenset({'closed', 'final', 'annulled'})  # 公示 and after: the result is public
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,12 @@ async def list_votes(user: Principal, community_id: int | None = None) -> list[V
 
 
 async def vote_view(user: Principal, vote_id: int) -> VoteView:
-    """One vote as this person may see it. Errors: not_found (also for drafts to those who do not manage votes,
-    and for everyone without a role in the vote's community)."""
+    """One vote as this person may see it. Closed votes are public (公示: anyone may read the result and the notice);
+    the others only to people with a role in the vote's community, drafts only to those who manage votes.
+
+    Errors: not_found."""
     vote = await Vote.get_or_none(id=vote_id)
-    if vote is None or not user.roles_in(vote.community_id) \
+    if vote is None or (vote.state not in PUBLIC_STATES and not user.roles_in(vote.community_id)) \
             or (vote.state == VoteState.DRAFT and not can(user, 'vote.manage', vote)):
         raise DomainError('not_found', '找不到这次表决')
     rule = vote_counting.rule_for_vote(vote)
@@ -156,6 +159,11 @@ async def _roll_size(vote: Vote) -> tuple[int, Fraction]:
             vote.community_id, electorate=vote.electorate, counting=vote.counting,
             compound_ids=[c for c, _ in places if c], building_ids=[b for _, b in places if b])
         return preview.heads, preview.area
+    # the size of the frozen roll is on the vote's 'vote.opened' chain entry: one row instead of the whole roll
+    opened = await ChainEntry.filter(vote_id=vote.id, kind='vote.opened').order_by('seq').first().values('data')
+    if opened and 'roll' in opened['data']:
+        roll = opened['data']['roll']
+        return int(roll['heads']), Fraction(roll['area'])
     areas = await Elector.filter(vote_id=vote.id).values_list('area_m2', flat=True)
     return len(areas), sum((Fraction(a) for a in areas), Fraction(0))
 

@@ -49,4 +49,6 @@ EN = {
         'The vote is no longer in its publicity period; objections can no longer be answered',
     '只有在表决结果公示期间才能提出异议': 'Objections can only be made while the result is publicly posted',
     '公示已于 {at} 结束，不能再提出异议': 'The publicity period ended at {at}; objections are closed',
+    '无记名表决不公开谁投了什么': 'A secret vote never shows who chose what',
+    '表决结束后才公开实名投票记录': 'The named record of the ballots is shown once the vote has closed',
 }

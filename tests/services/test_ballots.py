@@ -79,7 +79,7 @@ async def test_a_verified_resident_votes_and_gets_a_receipt_recorded_in_the_chai
                           'choices': [yes], 'channel': 'online', 'receipt': result.receipt,
                           'entered_by': world['gui'].account_id, 'sheet_no': None, 'proxy': None,
                           'nonce': 'nonce-0001'}
-    assert [e.payload for e in heard] == [{'community_id': world['community'].id, 'vote_id': vote.id, 'ballots': 1}]
+    assert [e.payload for e in heard] == [{'community_id': world['community'].id, 'vote_id': vote.id}]
     assert await ballots.why_cannot_vote(world['gui'], vote.id, at=DURING) == ['您已经投过票了，这次表决不能改票']
 
 
