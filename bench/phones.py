@@ -71,8 +71,8 @@ class Phone:
 
     async def _on_message(self, event: str, data: object = None) -> None:
         self.received += 1
-        if isinstance(data, dict) and isinstance(data.get('message_id'), int):
-            self._next_message_id = max(self._next_message_id, data['message_id'] + 1)
+        if isinstance(data, dict) and isinstance(data.get('_id'), int):  # NiceGUI 3 numbers its messages in '_id'
+            self._next_message_id = max(self._next_message_id, data['_id'] + 1)
         if self.watch is not None:
             text = json.dumps(data, ensure_ascii=False)
             prefix = self.watch.split('|')[0][:3]
