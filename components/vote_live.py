@@ -196,12 +196,14 @@ def hubs() -> dict[int, Hub]:
     return _hubs[loop]
 
 
-def watch(vote_id: int, update: Update, *, first: bool = False) -> None:
+def watch(vote_id: int, update: Update, *, first: bool = False, initial: bool = False) -> None:
     """Call `update(tally)` in this page's client context whenever the vote's tally changes, until the page closes.
 
     Call it in a page's client context after drawing the first tally. `update` runs synchronously and should only
     change existing elements (text, width, visibility): no database, no awaits — the tally is counted once for all.
     `first`: served before the other screens of the vote (the projector the whole room is looking at).
+    `initial`: the page drew without a tally of its own and gets its first one from the hub's next round, so that
+    hundreds of phones opening the page at once share one recount instead of one each.
     """
     client = context.client
     registry = hubs()
@@ -209,4 +211,6 @@ def watch(vote_id: int, update: Update, *, first: bool = False) -> None:
     if hub is None:
         hub = registry[vote_id] = Hub(vote_id, registry)
     key = hub.add(client, update, first=first)
+    if initial:
+        hub.touch()
     client.on_delete(lambda: hub.remove(key))

@@ -123,10 +123,7 @@ async def phone_page(vote_id: str) -> RedirectResponse | None:
 
         if view.state == 'open':
             # no recount per phone: hundreds opening the page at once share the hub's coalesced recounts
-            vote_live.watch(view.id, update)
-            hub = vote_live.hubs().get(view.id)
-            if hub is not None:
-                hub.touch()
+            vote_live.watch(view.id, update, initial=True)
     return None
 
 
