@@ -22,7 +22,10 @@ from nicegui.testing.screen_plugin import (  # noqa: F401  (fixtures and the rep
 )
 from PIL import Image
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = os.environ.get('CHROME_BINARY_LOCATION', '/usr/bin/chromium')
 CHROMEDRIVER = os.environ.get('CHROMEDRIVER', '/usr/bin/chromedriver')
@@ -130,3 +133,22 @@ def _forget_service_workers(nicegui_driver: webdriver.Chrome) -> None:
 @pytest.fixture
 def base_url() -> str:
     return f'http://localhost:{Screen.PORT}'
+
+
+def sign_in_as_staff(browser: Screen, phone: str, password: str) -> None:
+    """On the open /login page: the 工作人员 tab, phone and password, 登录; waits until the browser has left /login."""
+    browser.click('工作人员')
+    browser.wait(0.5)  # the tab panel slides in; elements found before it settles go stale
+
+    def sign_in(driver) -> bool:
+        phone_input, password_input = [i for i in driver.find_elements(By.TAG_NAME, 'input') if i.is_displayed()][:2]
+        phone_input.clear()
+        phone_input.send_keys(phone)
+        password_input.clear()
+        password_input.send_keys(password)
+        next(b for b in driver.find_elements(By.TAG_NAME, 'button') if b.text.endswith('登录')
+             and b.is_displayed()).click()
+        return True
+
+    WebDriverWait(browser.selenium, 10, ignored_exceptions=(StaleElementReferenceException,)).until(sign_in)
+    WebDriverWait(browser.selenium, 10).until(lambda d: '/login' not in d.current_url)

@@ -13,11 +13,9 @@ from pathlib import Path
 
 from nicegui import core
 from nicegui.testing import Screen
-from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, sign_in_as_staff
 
 PASSWORD = 'correct horse 42'
 SHOTS = Path(tempfile.gettempdir()) / 'gongshang-browser-screenshots'
@@ -52,21 +50,7 @@ def _start(screen: Screen, *, results_live: bool = True) -> dict:
     """Start the server, make the world, sign in as the organiser and open the projector page at 1280×720."""
     screen.open('/login', timeout=60)
     world = on_server(_world(results_live))
-    screen.click('工作人员')
-    screen.wait(0.5)  # the tab panel slides in; elements found before it settles go stale
-
-    def sign_in(driver) -> bool:
-        phone, password = [i for i in driver.find_elements(By.TAG_NAME, 'input') if i.is_displayed()][:2]
-        phone.clear()
-        phone.send_keys(world['organiser_phone'])
-        password.clear()
-        password.send_keys(PASSWORD)
-        next(b for b in driver.find_elements(By.TAG_NAME, 'button') if b.text.endswith('登录')
-             and b.is_displayed()).click()
-        return True
-
-    WebDriverWait(screen.selenium, 10, ignored_exceptions=(StaleElementReferenceException,)).until(sign_in)
-    WebDriverWait(screen.selenium, 10).until(lambda d: '/login' not in d.current_url)
+    sign_in_as_staff(screen, world['organiser_phone'], PASSWORD)
     screen.open(f'/votes/{world["vote_id"]}/screen')
     screen.should_contain('三栋加装电梯')
     screen.selenium.execute_cdp_cmd('Emulation.setDeviceMetricsOverride', PROJECTOR)

@@ -15,11 +15,10 @@ import qrcode
 from nicegui import core
 from nicegui.testing import Screen
 from PIL import Image
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import show_to_camera
+from tests.browser.conftest import show_to_camera, sign_in_as_staff
 
 PASSWORD = 'correct horse 42'
 
@@ -61,21 +60,7 @@ def _start(screen: Screen) -> dict:
     """Start the server, make the world, and sign the browser in as the volunteer (staff tab, phone + password)."""
     screen.open('/login', timeout=60)
     world = on_server(_world(screen.url))
-    screen.click('工作人员')
-    screen.wait(0.5)  # the tab panel slides in; elements found before it settles go stale
-
-    def sign_in(driver) -> bool:
-        phone, password = [i for i in driver.find_elements(By.TAG_NAME, 'input') if i.is_displayed()][:2]
-        phone.clear()
-        phone.send_keys(world['volunteer_phone'])
-        password.clear()
-        password.send_keys(PASSWORD)
-        next(b for b in driver.find_elements(By.TAG_NAME, 'button') if b.text.endswith('登录')
-             and b.is_displayed()).click()
-        return True
-
-    WebDriverWait(screen.selenium, 10, ignored_exceptions=(StaleElementReferenceException,)).until(sign_in)
-    WebDriverWait(screen.selenium, 10).until(lambda d: '/login' not in d.current_url)
+    sign_in_as_staff(screen, world['volunteer_phone'], PASSWORD)
     return world
 
 
