@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from domain.errors import DomainError
 from domain.permissions import Principal, can
-from domain.tally import Threshold
+from domain.tally import OptionSpec, Threshold
 from domain.votes import COUNTINGS, ELECTORATES, VERDICTS, Definition, VoteState
 from models import Building, ChainEntry, Compound, Elector, Vote, VoteOption, VotePlace
 from services import accounts, electorate, vote_counting
@@ -18,13 +18,6 @@ from services.votes import VoteDraft
 
 ORDER = ('open', 'draft', 'closed', 'final', 'annulled', 'cancelled')  # what needs attention first
 PUBLIC_STATES = frozenset({'closed', 'final', 'annulled'})  # 公示 and after: the result is public
-
-
-@dataclass(frozen=True)
-class OptionView:
-    id: int
-    label: str
-    kind: str  # yes | no | abstain | choice
 
 
 @dataclass(frozen=True)
@@ -49,7 +42,7 @@ class VoteView:
     state_label: str
     ballot_type: str
     max_choices: int
-    options: tuple[OptionView, ...]
+    options: tuple[OptionSpec, ...]
     counting: str
     counting_label: str
     electorate_label: str  # 全社区 / 指定小区或楼栋：嘉明花园、3栋 / 居民代表
@@ -104,7 +97,7 @@ async def vote_view(user: Principal, vote_id: int) -> VoteView:
             or (vote.state == VoteState.DRAFT and not can(user, 'vote.manage', vote)):
         raise DomainError('not_found', '找不到这次表决')
     rule = vote_counting.rule_for_vote(vote)
-    options = tuple(OptionView(o.id, o.label, o.kind)
+    options = tuple(OptionSpec(o.id, o.label, o.kind)
                     for o in await VoteOption.filter(vote_id=vote.id).order_by('position'))
     heads, area = await _roll_size(vote)
     return VoteView(
