@@ -6,6 +6,7 @@ the single connection already runs one transaction at a time. The (vote, seq) un
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -36,6 +37,26 @@ async def append(vote_id: int, kind: str, data: dict, *, at: datetime, conn: Bas
     return await ChainEntry.create(
         vote_id=vote_id, seq=seq, kind=kind, ballot_id=ballot_id, data=data, at=at, prev_hash=prev,
         hash=entry_hash(prev, vote_id=vote_id, seq=seq, kind=kind, at=stamp, data=data), using_db=conn)
+
+
+async def append_many(vote_id: int, entries: Sequence[tuple[str, dict, datetime, int | None]], *,
+                      conn: BaseDBAsyncClient) -> list[ChainEntry]:
+    """Add (kind, data, at, ballot_id) entries after the last one, in order, with one read of the head and one
+    INSERT (call `lock_vote` earlier in the same transaction): the links are the same as `append` one by one."""
+    if not entries:
+        return []
+    last = await ChainEntry.filter(vote_id=vote_id).using_db(conn).order_by('-seq').only('seq', 'hash').first()
+    seq = last.seq if last else 0
+    prev = last.hash if last else GENESIS
+    rows = []
+    for kind, data, at, ballot_id in entries:
+        seq += 1
+        digest = entry_hash(prev, vote_id=vote_id, seq=seq, kind=kind, at=iso(at), data=data)
+        rows.append(ChainEntry(vote_id=vote_id, seq=seq, kind=kind, ballot_id=ballot_id, data=data, at=at,
+                               prev_hash=prev, hash=digest))
+        prev = digest
+    await ChainEntry.bulk_create(rows, using_db=conn)
+    return rows
 
 
 # ---- verification ----

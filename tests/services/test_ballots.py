@@ -7,7 +7,7 @@ import pytest
 
 from domain.errors import DomainError
 from models import Ballot, ChainEntry, CheckIn, VoteOption
-from services import ballot_views, ballots, events
+from services import ballot_store, ballot_views, ballots, events
 from tests.support import (
     make_account,
     make_community,
@@ -368,7 +368,7 @@ async def test_a_receipt_that_clashes_with_an_earlier_one_is_drawn_again(world, 
     vote = await open_vote(world)
     yes = (await options(vote))['yes']
     codes = iter(['AAAA-AAAA', 'AAAA-AAAA', 'BBBB-BBBB'])
-    monkeypatch.setattr(ballots, 'new_receipt', lambda: next(codes))
+    monkeypatch.setattr(ballot_store, 'new_receipt', lambda: next(codes))
     assert (await cast(world['gui'], vote, [yes])).receipt == 'AAAA-AAAA'
     assert (await cast(world['jian'], vote, [yes], nonce='nonce-0002')).receipt == 'BBBB-BBBB'
     assert await Ballot.all().count() == 2
