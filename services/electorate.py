@@ -8,11 +8,13 @@ units count as one owner together ('unsold'). body: the residents tagged 居民�
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
+from weakref import WeakKeyDictionary
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
@@ -91,22 +93,43 @@ async def electors_for(user: Principal, vote: Vote) -> list[Elector]:
     """
     if user.resident_id is None or vote.opened_at is None:
         return []
+    roll = await frozen_roll(vote)
+    if vote.electorate == 'body' or vote.counting == 'person':  # the roll holds only this community's people
+        own = roll.get(f'r{user.resident_id}')
+        return [own] if own is not None else []
     resident = await Resident.get_or_none(id=user.resident_id, community_id=vote.community_id)
     if resident is None:
         return []
     keys = [f'r{resident.id}']
-    if vote.electorate != 'body' and vote.counting == 'household':
+    if vote.counting == 'household':
         year = audit.now().astimezone(LOCAL).year
         keys = [f'h{resident.household_id}'] if resident.household_id is not None and resident.status == 'verified' \
             and is_adult(resident.birth_year, year=year) else []
-    elif vote.electorate != 'body' and vote.counting == 'owner':
+    elif vote.counting == 'owner':
         keys = [f'o{resident.id}']
         if resident.household_id is not None and resident.status == 'verified' and resident.relation == 'owner':
             keys.append(f'u{resident.household_id}')
-    if not keys:
-        return []
-    found = {e.key: e for e in await Elector.filter(vote_id=vote.id, key__in=keys)}
-    return [found[k] for k in keys if k in found]
+    return [roll[k] for k in keys if k in roll]
+
+
+# the frozen roll by key, per event loop and opened vote: read once, shared by every ballot of a burst
+_rolls: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[int, datetime], asyncio.Task]] = WeakKeyDictionary()
+ROLLS_KEPT = 20  # the most recently read rolls; older ones are read again when asked for
+
+
+async def frozen_roll(vote: Vote) -> dict[str, Elector]:
+    """The vote's Elector rows by key. They never change once the vote has opened, so this process reads them once
+    (the first of a thousand phones voting at once reads; the others wait for that read). Read-only objects."""
+    cache = _rolls.setdefault(asyncio.get_running_loop(), {})
+    key = (vote.id, vote.opened_at)
+    task = cache.get(key)
+    if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+        async def read() -> dict[str, Elector]:
+            return {e.key: e for e in await Elector.filter(vote_id=vote.id)}
+        task = cache[key] = asyncio.get_running_loop().create_task(read(), name=f'roll of vote {vote.id}')
+        while len(cache) > ROLLS_KEPT:
+            cache.pop(next(iter(cache)))
+    return await asyncio.shield(task)
 
 
 # ---- helpers ----

@@ -1,6 +1,7 @@
 """The roll of a vote, frozen at open: who counts, how often, with what area; and whom a person may vote for."""
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -221,3 +222,14 @@ async def test_unit_areas_come_from_the_register_exactly(town):
     assert unit.area_m2 == Decimal('120.25')
     preview = await electorate.preview_roll(town['community'].id, electorate='community', counting='owner', at=AT)
     assert preview.area == Fraction(34475, 100) and preview.heads == 4
+
+
+async def test_many_phones_asking_at_once_each_get_their_own_elector_and_a_stranger_none(town):
+    c = town['community']
+    people = [await make_resident(c, name=f'居民{n}', household=town['a101']) for n in range(40)]
+    vote = await make_vote(c, opened=True)
+    stranger = await make_resident(c, name='后来的人', household=town['a102'])  # registered after the roll froze
+    asking = [Principal(account_id=n + 1, roles={c.id: frozenset({'resident'})}, resident_id=r.id, verified=True)
+              for n, r in enumerate([*people, stranger])]
+    answers = await asyncio.gather(*(electorate.electors_for(p, vote) for p in asking))
+    assert [[e.key for e in found] for found in answers] == [[f'r{r.id}'] for r in people] + [[]]
