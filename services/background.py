@@ -7,5 +7,5 @@ import asyncio
 
 async def run() -> None:
     """Run every background loop until cancelled (db.register cancels it before the database closes)."""
-    from services import meeting_series, votes
-    await asyncio.gather(meeting_series.keep_up(), votes.keep_up())
+    from services import meeting_series, vote_clock
+    await asyncio.gather(meeting_series.keep_up(), vote_clock.keep_up())

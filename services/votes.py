@@ -6,7 +6,6 @@ moves the outcome's issue along its timeline there too (reviewed → voting → 
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,13 +34,11 @@ from models import (
     VotePlace,
 )
 from services import accounts, audit, electorate, events, issues, vote_chain
-from services.meetings import db_time
 from services.vote_counting import count, option_specs, roll_digest, rule_for_vote
 
 log = logging.getLogger(__name__)
 
 MAX_REASON = 500
-TICK_SECONDS = 30.0
 CLOCK_ROLES = frozenset({'staff'})  # the clock closes a vote for the community office
 
 
@@ -245,39 +242,6 @@ async def finalise_vote(actor: Principal | None, vote_id: int, *, at: datetime |
                            using_db=conn)
     await publish_changed(vote, VoteState.FINAL)
     return await Vote.get(id=vote.id)
-
-
-async def tick(*, at: datetime | None = None) -> tuple[int, int]:
-    """Close the open votes past their deadline, make final those whose 公示 ended with every objection answered.
-
-    Returns (closed, finalised); a vote someone else moved meanwhile is skipped.
-    """
-    at = at or audit.now()
-    closed = finalised = 0
-    for vote_id in await Vote.filter(state=VoteState.OPEN, closes_at__lte=db_time(at)).values_list('id', flat=True):
-        try:
-            await close_vote(None, vote_id, at=at)
-            closed += 1
-        except DomainError as e:
-            log.info('vote %s not closed by the clock: %s', vote_id, e.code)
-    due = await Vote.filter(state=VoteState.CLOSED, publicity_ends_at__lte=db_time(at)).values_list('id', flat=True)
-    for vote_id in due:
-        try:
-            await finalise_vote(None, vote_id, at=at)
-            finalised += 1
-        except DomainError as e:
-            log.info('vote %s not made final by the clock: %s', vote_id, e.code)
-    return closed, finalised
-
-
-async def keep_up(*, every: float = TICK_SECONDS) -> None:
-    """Run `tick` forever (once per deployment); a failure is logged and waits a round."""
-    while True:
-        try:
-            await tick()
-        except Exception:
-            log.exception('closing or finalising votes failed')
-        await asyncio.sleep(every)
 
 
 # ---- helpers ----

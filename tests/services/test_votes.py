@@ -12,7 +12,7 @@ import pytest
 from domain.errors import DomainError
 from domain.tally import Result
 from models import AuditEntry, Ballot, ChainEntry, Elector, Issue, IssueEvent, Objection, Vote, VoteOption
-from services import events, issues, minutes, vote_counting, votes
+from services import events, issues, minutes, vote_clock, vote_counting, votes
 from services.issues import Draft
 from tests.support import (
     make_account,
@@ -256,14 +256,14 @@ async def test_a_vote_nobody_took_part_in_is_not_quorate(world):
 
 async def test_the_clock_closes_at_the_deadline_however_late_it_ticks(world):
     vote = await make_vote(world['community'], open_at=AT)
-    assert await votes.tick(at=CLOSES - timedelta(seconds=1)) == (0, 0)
+    assert await vote_clock.tick(at=CLOSES - timedelta(seconds=1)) == (0, 0)
     late = CLOSES + timedelta(minutes=3)
-    assert await votes.tick(at=late) == (1, 0)
+    assert await vote_clock.tick(at=late) == (1, 0)
     vote = await Vote.get(id=vote.id)
     assert (vote.state, vote.closed_at, vote.publicity_ends_at) == ('closed', CLOSES, CLOSES + timedelta(days=7))
     closed = await AuditEntry.get(action='vote.closed', target_id=vote.id)
     assert closed.actor_id is None
-    assert await votes.tick(at=late) == (0, 0)
+    assert await vote_clock.tick(at=late) == (0, 0)
 
 
 async def test_two_organisers_closing_at_once_close_it_once(world):
@@ -274,7 +274,7 @@ async def test_two_organisers_closing_at_once_close_it_once(world):
     outcomes = await asyncio.gather(
         votes.close_vote(world['staff'], vote.id, at=during, reason='提前结束'),
         votes.close_vote(second, vote.id, at=during, reason='提前结束'),
-        votes.tick(at=CLOSES), return_exceptions=True)
+        vote_clock.tick(at=CLOSES), return_exceptions=True)
     closed = [o for o in outcomes[:2] if isinstance(o, Vote)]
     refused = [o for o in outcomes[:2] if isinstance(o, DomainError)]
     assert len(closed) + (outcomes[2] == (1, 0)) == 1
@@ -318,12 +318,12 @@ async def test_the_result_becomes_final_only_after_the_publicity_period_with_eve
     objection = await Objection.create(vote_id=vote.id, account_id=world['author'].account_id, text='票数有误',
                                        created_at=CLOSES + timedelta(days=1))
     assert await votes.why_cannot_finalise(vote.id, at=ends) == ['还有 1 条异议没有答复']
-    assert await votes.tick(at=ends) == (0, 0)
+    assert await vote_clock.tick(at=ends) == (0, 0)
     refused = await _refusal(votes.finalise_vote(world['staff'], vote.id, at=ends))
     assert refused.code == 'objections_open'
     objection.answer, objection.upheld, objection.answered_at = '已核对，无误', False, ends
     await objection.save()
-    assert await votes.tick(at=ends) == (0, 1)
+    assert await vote_clock.tick(at=ends) == (0, 1)
     vote = await Vote.get(id=vote.id)
     assert (vote.state, vote.finalised_at) == ('final', ends)
     assert await ChainEntry.filter(vote_id=vote.id).order_by('seq').values_list('kind', flat=True) == \
@@ -345,7 +345,7 @@ async def test_staff_may_not_finalise_during_the_publicity_period(world):
 async def test_the_background_loop_closes_overdue_votes_and_survives_a_failing_round(world, monkeypatch):
     now = datetime.now(UTC)
     vote = await make_vote(world['community'], open_at=now - timedelta(days=2), closes_at=now - timedelta(hours=1))
-    real_tick, calls = votes.tick, []
+    real_tick, calls = vote_clock.tick, []
 
     async def flaky_tick(**kw):
         calls.append(1)
@@ -353,8 +353,8 @@ async def test_the_background_loop_closes_overdue_votes_and_survives_a_failing_r
             raise RuntimeError('database went away for a moment')
         return await real_tick(**kw)
 
-    monkeypatch.setattr(votes, 'tick', flaky_tick)
-    loop = asyncio.create_task(votes.keep_up(every=0.01))
+    monkeypatch.setattr(vote_clock, 'tick', flaky_tick)
+    loop = asyncio.create_task(vote_clock.keep_up(every=0.01))
     try:
         for _ in range(300):
             if (await Vote.get(id=vote.id)).state == 'closed':
