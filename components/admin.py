@@ -5,6 +5,7 @@ A person may hold roles in several communities; the one they chose last is remem
 """
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -164,6 +165,28 @@ def problem_label() -> ui.label:
 def show_problem(label: ui.label, error: DomainError | None) -> None:
     label.text = error.message if error else ''
     label.set_visibility(error is not None)
+
+
+class NonceSender:
+    """A send button's client nonce: a double tap or a resend sends once; a new nonce after each success."""
+
+    def __init__(self, problem: ui.label) -> None:
+        self.problem = problem
+        self.nonce = uuid.uuid4().hex
+
+    async def send(self, button: ui.button, action: Callable[[str], Awaitable[object]]) -> bool:
+        """Run `action(nonce)` with the button disabled; a refusal is shown under the form. True when it went."""
+        button.disable()
+        try:
+            await action(self.nonce)
+        except DomainError as e:
+            show_problem(self.problem, e)
+            return False
+        finally:
+            button.enable()
+        show_problem(self.problem, None)
+        self.nonce = uuid.uuid4().hex
+        return True
 
 
 def stat(value: object, caption: str) -> None:

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from components import session
-from components.admin import dialog_buttons, not_found, problem_label, reason_dialog, show_problem
+from components.admin import NonceSender, dialog_buttons, not_found, problem_label, reason_dialog
 from components.frame import empty_state, frame
 from components.hall_post import post_card
 from components.live import on_event
@@ -89,24 +89,16 @@ def _why_not(thread: hall.Thread) -> None:
 
 
 def _composer(user: Principal, issue_id: int, refresh) -> None:
-    state = {'nonce': uuid.uuid4().hex}  # one per composed message: a second tap or a retry posts once
     with ui.card().classes('gs-card w-full gap-2').mark('composer'):
         body = ui.textarea(t('我的看法')).classes('w-full text-lg') \
             .props(f'outlined autogrow maxlength={rules.MAX_BODY} counter').mark('hall-body')
         proposal = ui.checkbox(t('这是我的解决方案（方案）')).classes('text-lg').mark('hall-proposal')
-        problem = problem_label()
+        sender = NonceSender(problem_label())  # one nonce per composed message: a second tap or a retry posts once
 
         async def send() -> None:
-            button.disable()
-            try:
-                await hall.post(user, issue_id, body.value or '', proposal=bool(proposal.value), nonce=state['nonce'])
-            except DomainError as e:
-                show_problem(problem, e)
+            if not await sender.send(button, lambda nonce: hall.post(user, issue_id, body.value or '',
+                                                                     proposal=bool(proposal.value), nonce=nonce)):
                 return
-            finally:
-                button.enable()
-            show_problem(problem, None)
-            state['nonce'] = uuid.uuid4().hex
             body.value = ''
             proposal.value = False
             ui.notify(t('已发表'), type='positive')

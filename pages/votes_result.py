@@ -5,7 +5,6 @@ the counted receipt codes so every voter can check their own. /votes/{id}/notice
 """
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from fastapi.responses import RedirectResponse
@@ -13,14 +12,13 @@ from nicegui import ui
 from starlette.requests import Request
 
 from components import session
-from components.admin import not_found, problem_label, show_problem
+from components.admin import NonceSender, not_found, problem_label
 from components.frame import frame
 from components.live import on_event
 from components.qr import qr_image
 from components.signin import login_redirect
 from components.vote_bars import BarList, bars_of
 from components.when import LOCAL, local_time
-from domain.errors import DomainError
 from domain.i18n import current_language, t
 from domain.permissions import Principal, can
 from domain.tally import Result
@@ -220,24 +218,16 @@ async def _receipts(view: VoteView) -> None:
 def _objection_form(user: Principal, view: VoteView, refresh) -> None:
     if not can(user, 'vote.object', view.community_id):
         return
-    state = {'nonce': uuid.uuid4().hex}  # one per composed objection: a double tap files it once
     with ui.card().classes('gs-card w-full gap-2').mark('objection-form'):
         ui.label(t('对表决结果有异议？公示期内可以提出，社区会答复。')).classes('text-lg')
         text = ui.textarea(t('异议内容')).classes('w-full text-lg') \
             .props(f'outlined autogrow maxlength={objections.MAX_TEXT}').mark('objection-text')
-        problem = problem_label()
+        sender = NonceSender(problem_label())  # one nonce per composed objection: a double tap files it once
 
         async def send() -> None:
-            button.disable()
-            try:
-                await objections.file_objection(user, view.id, text.value or '', nonce=state['nonce'])
-            except DomainError as e:
-                show_problem(problem, e)
+            if not await sender.send(button, lambda nonce: objections.file_objection(user, view.id, text.value or '',
+                                                                                      nonce=nonce)):
                 return
-            finally:
-                button.enable()
-            show_problem(problem, None)
-            state['nonce'] = uuid.uuid4().hex
             text.value = ''
             ui.notify(t('已提交异议'), type='positive')
             refresh()
