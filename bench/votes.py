@@ -1,6 +1,7 @@
 """Votes under load: phones voting on /votes/{id} while a projector watches /votes/{id}/screen.
 
-    python bench/votes.py [--phones 100 500 1000] [--quiet 30] [--database-url URL] [--profile SECONDS]
+    python bench/votes.py [--phones 100 500 1000] [--quiet 30] [--processes K] [--database-url URL]
+                          [--profile SECONDS]
 
 For each N: a fresh database (an SQLite file, or a new PostgreSQL database beside --database-url's) with a
 community of N + Q verified residents (each with an account, signed in by a NiceGUI session cookie as
@@ -13,6 +14,13 @@ option, 投票, then 确认 in the dialog the server sends back.
 2. Burst: all N phones, their dialogs already open, tap 确认 at once; timed until every phone's screen and the
    projector show the final count. Ballots per second: N / (last receipt − first tap).
 Checks that the database holds N + Q counted ballots and that every phone got its receipt.
+--processes K (default 1) spreads the phones over K worker processes (bench/vote_workers.py), each with its own
+event loop and aiohttp session, so that decoding every push for 1,000 socket.io clients does not make the load
+generator the limit; the coordinator keeps the projector, the quiet voters and the last phone (the one the hub
+serves last, for "quiet → last phone"). All processes tap 确认 after one Barrier; time.monotonic() stamps are
+system-wide on Linux, so they compare across processes. Also printed: CPU seconds during the burst (first tap →
+every screen final) of the server (/proc/PID/stat), of each load-generator process (getrusage) and of the
+whole machine (/proc/stat), to tell whether the server or the generator was the limit.
 Prints one markdown table row per N. With --database-url postgres://…/NAME the bench creates NAME_<n>_<x> per N
 (left behind for inspection: drop them when done).
 """
@@ -22,6 +30,7 @@ import argparse
 import asyncio
 import html
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -43,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.checkin import _free_port  # noqa: E402
 from bench.phones import Phone, percentile, rss_kb, session_cookie, write_user_storage  # noqa: E402
+from bench.vote_workers import cpu_seconds, run_worker  # noqa: E402
 
 _ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
 _COUNT = re.compile(r'已投 (\d+)(?:/| 人（共| 户（共)')  # the projector's and the phone page's turnout
@@ -178,6 +188,39 @@ async def count_ballots(url: str, vote_id: int) -> tuple[int, int]:
         return rows, electors
 
 
+def server_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process `pid` (all its threads) so far."""
+    fields = Path(f'/proc/{pid}/stat').read_text().rpartition(')')[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')  # utime, stime: fields 14 and 15
+
+
+def server_main_thread_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of the main thread (the event loop) of process `pid` so far."""
+    fields = Path(f'/proc/{pid}/task/{pid}/stat').read_text().rpartition(')')[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def machine_busy_s() -> float:
+    """CPU seconds all cores of the machine spent not idle so far."""
+    ticks = [int(t) for t in Path('/proc/stat').read_text().splitlines()[0].split()[1:]]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf('SC_CLK_TCK')  # without idle and iowait
+
+
+def _shares(items: list, k: int) -> list[list]:
+    size, extra = divmod(len(items), k)
+    bounds = [i * size + min(i, extra) for i in range(k + 1)]
+    return [items[bounds[i]:bounds[i + 1]] for i in range(k)]
+
+
+async def _receive(conn, timeout: float) -> object:
+    """The next message from a worker, without blocking the coordinator's phones."""
+    def wait() -> object:
+        if not conn.poll(timeout):
+            raise TimeoutError('a load-generator worker did not answer')
+        return conn.recv()
+    return await asyncio.get_running_loop().run_in_executor(None, wait)
+
+
 async def _until(condition, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -221,6 +264,7 @@ async def run_once(args: argparse.Namespace, n: int) -> dict:
     rng = random.Random(n)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
                                      cookie_jar=aiohttp.DummyCookieJar()) as http:
+        workers: list[tuple[multiprocessing.Process, object]] = []
         try:
             await _wait_for_server(http, base)
             warm = VotePhone(base, f'/votes/{vote_id}', cookie=cookies[-1])  # imports and first render, not per phone
@@ -228,9 +272,25 @@ async def run_once(args: argparse.Namespace, n: int) -> dict:
             await warm.close()
             await asyncio.sleep(4)  # NiceGUI drops the warm-up client after its reconnect timeout
             rss_before = rss_kb(server.pid)
-            phones = [VotePhone(base, f'/votes/{vote_id}', cookie=c) for c in cookies[:n]]
+            k = args.processes
+            # with workers the coordinator keeps only the last phone, connected after theirs: the hub serves it last
+            local = cookies[:n] if k == 1 else cookies[n - 1:n]
+            phones = [VotePhone(base, f'/votes/{vote_id}', cookie=c) for c in local]
             began = time.monotonic()
-            row['failed'] = await _connect(phones, http)
+            barrier = None
+            if k > 1:
+                spawn = multiprocessing.get_context('spawn')
+                barrier = spawn.Barrier(k + 1)
+                for i, share in enumerate(_shares(cookies[:n - 1], k)):
+                    ours, theirs = spawn.Pipe()
+                    process = spawn.Process(target=run_worker, daemon=True, args=(
+                        i, base, f'/votes/{vote_id}', share, n * 100 + i, args.timeout, theirs, barrier))
+                    process.start()
+                    workers.append((process, ours))
+            row['failed'] = 0
+            for _, conn in workers:
+                row['failed'] += (await _receive(conn, 600))['failed']
+            row['failed'] += await _connect(phones, http)
             row['connect_s'] = time.monotonic() - began
             await asyncio.sleep(2)
             row['kb_per_phone'] = (rss_kb(server.pid) - rss_before) / n
@@ -249,9 +309,9 @@ async def run_once(args: argparse.Namespace, n: int) -> dict:
                 await voter.tap(voter.confirm)
                 if await _until(lambda s=shown: len(projector.counts) > s, 10):
                     latencies.append(max(projector.counts.values()) - tapped)
-                    k = max(projector.counts)
-                    if await _until(lambda k=k: k in phones[-1].counts, 10):  # the phone the hub serves last
-                        last_phone.append(phones[-1].counts[k] - tapped)
+                    count = max(projector.counts)
+                    if await _until(lambda c=count: c in phones[-1].counts, 10):  # the phone the hub serves last
+                        last_phone.append(phones[-1].counts[count] - tapped)
                 await voter.close()
                 await asyncio.sleep(1.0)
             row['quiet_p50'] = percentile(latencies, 0.5) * 1000
@@ -261,17 +321,23 @@ async def run_once(args: argparse.Namespace, n: int) -> dict:
             row['elements'] = len(phones[0].elements)
 
             # 2. burst: every phone's dialog open, then every 确认 at once
+            for _, conn in workers:
+                conn.send('stage')
             live = [p for p in phones if p.connected]
             for start in range(0, len(live), 50):
                 await asyncio.gather(*(_stage(p, rng.choice(OPTIONS)) for p in live[start:start + 50]),
                                      return_exceptions=True)
             ready = [p for p in live if p.confirm is not None]
             row['staged'] = len(ready)
-            row['dropped'] = [p.dropped for p in phones if not p.connected][:3]
-            final = max(projector.counts, default=0) + len(ready)  # every screen must end on this count
+            for _, conn in workers:
+                row['staged'] += (await _receive(conn, 600))['staged']
+            final = max(projector.counts, default=0) + row['staged']  # every screen must end on this count
+            phone_final = args.phone_final.format(n=final, total=total)
             for p in live:
-                p.final = args.phone_final.format(n=final, total=total)
+                p.final = phone_final
             projector.final = args.screen_final.format(n=final, total=total)
+            for _, conn in workers:
+                conn.send({'phone_final': phone_final})
             profiler = None
             if args.profile:
                 profiler = subprocess.Popen(
@@ -279,27 +345,58 @@ async def run_once(args: argparse.Namespace, n: int) -> dict:
                      '-o', f'{args.profile_out}-{n}.txt', '--nonblocking'],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 await asyncio.sleep(1)
+            server_before, machine_before = server_cpu_s(server.pid), machine_busy_s()
+            loop_before = server_main_thread_cpu_s(server.pid)
+            if barrier is not None:
+                await asyncio.get_running_loop().run_in_executor(None, barrier.wait, 60)
+            own_before, received = cpu_seconds(), sum(p.received for p in [*phones, projector])
             first_tap = time.monotonic()
             await asyncio.gather(*(p.tap(p.confirm) for p in ready))
             row['tap_s'] = time.monotonic() - first_tap
             await _until(lambda: all(p.final_at for p in live) and projector.final_at, args.timeout)
-            receipts = [p.receipt_at for p in live if p.receipt_at]
+            own_cpu, own_wall = cpu_seconds() - own_before, time.monotonic() - first_tap
+            results = [await _receive(conn, args.timeout + 60) for _, conn in workers]
+            server_cpu, machine_cpu = server_cpu_s(server.pid) - server_before, machine_busy_s() - machine_before
+            row['server_loop_cpu_s'] = server_main_thread_cpu_s(server.pid) - loop_before
+            window = time.monotonic() - first_tap  # what the server and machine CPU seconds were measured over
+            first_tap = min([first_tap, *(r['first_tap'] for r in results)])
+            row['tap_s'] = max([row['tap_s'], *(r['tap_s'] for r in results)])
+            receipts = [p.receipt_at for p in live if p.receipt_at] + [t for r in results for t in r['receipts']]
             row['receipts'] = len(receipts)
             row['ballots_per_s'] = len(receipts) / (max(receipts) - first_tap) if receipts else 0.0
-            settled = [p.final_at for p in live if p.final_at]
+            settled = [p.final_at for p in live if p.final_at] + [t for r in results for t in r['settled']]
             row['phones_final'] = len(settled)
-            row['phones'] = len(live)
+            row['phones'] = len(live) + sum(r['phones'] for r in results)
             row['projector_s'] = projector.final_at - first_tap if projector.final_at else float('nan')
             row['burst_s'] = (max([*settled, projector.final_at]) - first_tap
-                              if len(settled) == len(live) and projector.final_at else float('nan'))
+                              if len(settled) == row['phones'] and projector.final_at else float('nan'))
             row['last_receipt_s'] = max(receipts) - first_tap if receipts else float('nan')
-            row['lagging'] = [p.last_count for p in live if not p.final_at][:3]
+            row['lagging'] = ([p.last_count for p in live if not p.final_at] +
+                              [c for r in results for c in r['lagging']])[:3]
+            row['dropped'] = ([p.dropped for p in phones if not p.connected] +
+                              [d for r in results for d in r['dropped']])[:3]
+            row['processes'] = k
+            row['cpu_window_s'] = window
+            row['server_cpu_s'] = server_cpu
+            row['machine_cpu_s'] = machine_cpu
+            # per load-generator process: (CPU seconds, seconds from its first tap until its phones settled)
+            row['messages'] = (sum(p.received for p in [*phones, projector]) - received
+                               + sum(r['messages'] for r in results))  # socket.io messages the phones decoded
+            row['generator_cpu'] = [(own_cpu, own_wall), *((r['cpu_s'], r['wall_s']) for r in results)]
             row['rss_end_mb'] = rss_kb(server.pid) / 1024
             if profiler is not None:
                 profiler.wait(timeout=args.profile + 30)
+            for _, conn in workers:
+                conn.send('close')
             for p in [*phones, projector]:
                 await p.close()
+            for _, conn in workers:
+                await _receive(conn, 60)
         finally:
+            for process, _ in workers:
+                process.join(timeout=10)
+                if process.is_alive():
+                    process.kill()
             server.terminate()
             server.wait(timeout=30)
             log.close()
@@ -348,6 +445,21 @@ def table_row(r: dict) -> str:
             f'{r["quiet_phone_p95"]:.0f} ms | {lost} |')
 
 
+CPU_HEADER = ('| phones | generator processes | burst → final | server CPU | generator CPU (busiest process) | '
+              'machine busy |\n|---:|---:|---:|---:|---:|---:|')
+
+
+def cpu_row(r: dict) -> str:
+    """CPU seconds from the first tap until every screen was final (and the workers had reported), and as cores."""
+    w = r['cpu_window_s']
+    generator = sum(cpu for cpu, _ in r['generator_cpu'])
+    busiest = max(cpu / wall for cpu, wall in r['generator_cpu'] if wall > 0)
+    burst = f'{r["burst_s"]:.2f} s' if r['burst_s'] == r['burst_s'] else 'not settled'
+    return (f'| {r["n"]} | {r["processes"]} | {burst} | {r["server_cpu_s"]:.2f} s ({r["server_cpu_s"] / w:.0%}) | '
+            f'{generator:.2f} s ({generator / w:.0%}; {busiest:.0%}) | '
+            f'{r["machine_cpu_s"]:.2f} s of {w * os.cpu_count():.2f} ({r["machine_cpu_s"] / w:.2f} cores) |')
+
+
 async def run(args: argparse.Namespace) -> None:
     rows = []
     for n in args.phones:
@@ -360,11 +472,20 @@ async def run(args: argparse.Namespace) -> None:
               f'DB rows {row["db_rows"]}; server RSS at the end {row["rss_end_mb"]:.0f} MB'
               + (f'; lagging phones last saw {row["lagging"]}' if row['lagging'] else '')
               + (f'; dropped connections: {row["dropped"]}' if row['dropped'] else ''), flush=True)
+        print(f'  burst CPU over {row["cpu_window_s"]:.2f} s: server {row["server_cpu_s"]:.2f} s '
+              f'({row["server_loop_cpu_s"]:.2f} s in its main thread), load generator '
+              + ', '.join(f'{cpu:.2f} s in {wall:.2f} s' for cpu, wall in row['generator_cpu'])
+              + f' (coordinator first), machine {row["machine_cpu_s"]:.2f} s busy; {row["messages"]} socket.io '
+              f'messages received by the phones and projector from the first tap on', flush=True)
     print(f'\ndatabase: {"PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"}; '
-          f'{args.quiet} quiet ballots one a second\n')
+          f'{args.quiet} quiet ballots one a second; phones in {args.processes} load-generator process(es)\n')
     print(HEADER)
     for row in rows:
         print(table_row(row))
+    print(f'\nCPU during the burst ({os.cpu_count()} cores; % of one core)\n')
+    print(CPU_HEADER)
+    for row in rows:
+        print(cpu_row(row))
     if any(r['lost'] for r in rows):
         sys.exit('ballots lost')
 
@@ -373,6 +494,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--phones', type=int, nargs='+', default=[100, 500, 1000])
     parser.add_argument('--quiet', type=int, default=30, help='ballots cast one at a time for the quiet latency')
+    parser.add_argument('--processes', type=int, default=1,
+                        help='load-generator processes to spread the phones over')
     parser.add_argument('--database-url', default='')
     parser.add_argument('--timeout', type=float, default=60, help='seconds to wait for the burst to settle')
     parser.add_argument('--profile', type=int, default=0, help='py-spy seconds from the burst on')
