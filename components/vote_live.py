@@ -39,6 +39,11 @@ COST_FACTOR = 4  # the gap is this many times the last round's cost, within the 
 # to them costs the server (bench/votes.py), so a thousand phones get one push a second, a hundred five.
 OTHERS_GAP = 1.0
 PHONE_COST = 0.002
+# A change after a quiet spell reaches the phones at once. Changes that follow it within SETTLE seconds make a burst:
+# then the phones wait until the vote has been quiet for SETTLE (at most MAX_PHONE_WAIT after the burst began), so
+# a burst costs about two pushes per phone (its first change and its end) instead of one a second.
+SETTLE = 0.3
+MAX_PHONE_WAIT = 3.0
 HEAD_START = 0.005  # seconds the projector's update has to itself before a big push to phones starts
 PUSH_BATCH = 50  # watchers updated between two yields to the loop, so ballots are answered during a big push
 RECENT = 5.0  # seconds: a page that starts watching this soon after a change gets a catch-up recount
@@ -82,8 +87,10 @@ class Hub:
         self._next_key = 0
         self._shown: tuple | None = None  # what the last round pushed
         self._tally: TallyView | None = None  # … and the tally it came from
-        self._others_due = float('-inf')  # when the phones may be pushed to again
+        self._others_due = float('-inf')  # when the phones may be pushed to again (paced by what a push cost)
         self._owed = False  # the phones have not been shown the latest tally yet
+        self._burst_since: float | None = None  # changes keep coming less than SETTLE apart since then
+        self._phones_due = float('-inf')  # when the owed phones are pushed to
         self._unsubscribe = events.subscribe('vote.*', self._on_event)
 
     def add(self, client: Client, update: Update, *, first: bool = False) -> int:
@@ -114,7 +121,12 @@ class Hub:
 
     def _on_event(self, event: events.Event) -> None:
         if event.name in ('vote.ballot', 'vote.changed') and event.payload.get('vote_id') == self.vote_id:
-            self._last_change = time.monotonic()
+            now = time.monotonic()
+            if now - self._last_change >= SETTLE:
+                self._burst_since = None  # after a quiet spell: the phones hear of this one at once
+            elif self._burst_since is None:
+                self._burst_since = self._last_change
+            self._last_change = now
             self.touch()
 
     def touch(self) -> None:
@@ -128,9 +140,13 @@ class Hub:
         try:
             while (self._stale or self._owed) and self.watchers:
                 now = time.monotonic()
-                wait = self._last_start + self.gap - now if self._stale else self._others_due - now
-                if wait > 0:
-                    await asyncio.sleep(wait)  # changes arriving now join this round
+                if self._stale:
+                    wait = self._last_start + self.gap - now
+                    if wait > 0:
+                        await asyncio.sleep(wait)  # changes arriving now join this round
+                elif now < self._phones_due:  # only the phones are owed: look again soon, a change may come first
+                    await asyncio.sleep(min(self._phones_due - now, MIN_GAP))
+                    continue
                 recount = self._stale
                 self._stale = False  # from here on a change books the next round: this one may read too early
                 self._last_start = start = time.monotonic()
@@ -155,7 +171,10 @@ class Hub:
             shown = self._shown  # the same object: each watcher that already shows it is skipped by identity
         self._shown = shown
         now = time.monotonic()
-        others = now >= self._others_due  # the phones: paced by what their last push cost, at once when quiet
+        # the phones: paced by what their last push cost; during a burst only once it has settled
+        self._phones_due = self._others_due if self._burst_since is None else max(
+            self._others_due, min(self._last_change + SETTLE, self._burst_since + MAX_PHONE_WAIT))
+        others = now >= self._phones_due
         if others:
             self._owed = False
         pushed = 0

@@ -135,7 +135,7 @@ async def test_ballots_of_one_vote_never_show_on_the_screen_of_another(user: Use
     for _ in range(3):
         await box.cast(7)
     await box.cast(8)
-    await user.should_see('已投 3 票')
+    await user.should_see('已投 3 票', retries=20)  # a burst reaches phones once settled
     await eight.should_see('已投 1 票')
     await asyncio.sleep(0.6)
     await eight.should_not_see('已投 3 票')
