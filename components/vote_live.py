@@ -9,9 +9,9 @@ MIN_GAP to MAX_GAP, so the server spends at most about a quarter of its time on 
 The trailing recount reads the database after the last change it was booked for, so the final state always
 reaches every screen.
 Each push to a phone costs the server about a millisecond of socket work; with a thousand phones that is time
-taken from the ballots themselves. So the phones are paced by what their last push cost (a thousand: once a
-second), while the projector (`watch(..., first=True)`, served before the phones) gets every round; a quiet vote
-pushes to all at once.
+taken from the ballots themselves. So the projector (`watch(..., first=True)`, served before the phones) gets every
+round, while the phones hear of a change after a quiet spell at once but of a burst only once it has settled (quiet
+for SETTLE), and never more often than their last push cost allows (a thousand: once a second).
 """
 from __future__ import annotations
 
