@@ -6,24 +6,22 @@ key is 401 whatever the body) and every refusal has the same shape as the rest o
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Literal
 
-from fastapi import HTTPException, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from fastapi import Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain import lifecycle, triage
 from domain.errors import DomainError
 from domain.people import MAX_NAME
 from models import ApiKey
-from pages.api import ApiKeyDep, router
+from pages.api import ApiKeyDep, json_body, refusal, router
 from pages.api_places import ErrorOut
 from services import issue_views, issues
 from services.issues import Draft
 
 MAX_REFERENCE = 80
-MAX_BODY_BYTES = 64 * 1024  # a title, a text of 2000 characters and a few ids fit many times over
 
 # field → (error code, what it is called in the message); the codes are those the service uses for the same field
 _FIELDS = {
@@ -107,13 +105,14 @@ A bad body answers 422 with a stable code and a Chinese message, and nothing is 
 
 
 async def push_issue(request: Request, response: Response, key: ApiKey = ApiKeyDep) -> PushedOut:
-    data = await _validated(request)
+    data = await json_body(request, IssueIn, _FIELDS,
+                           shape='请求内容应为 JSON 对象（含 reference、title、category 等字段）')
     draft = Draft(kind=data.kind, title=data.title, body=data.body, category=data.category,
                   compound_id=data.compound_id, building_id=data.building_id)
     try:
         issue, created = await issues.push_from_api(key, draft, reference=data.reference, author_name=data.author_name)
     except DomainError as e:
-        raise _error(422, e.code, e.template, **e.params) from e
+        raise refusal(422, e.code, e.template, **e.params) from e
     response.status_code = 201 if created else 200
     return PushedOut(id=issue.id, reference=issue.external_ref or data.reference, kind=issue.kind, state=issue.state,
                      state_label=lifecycle.label(issue.state), created=created)
@@ -123,45 +122,12 @@ async def track_issue(reference: str, key: ApiKey = ApiKeyDep) -> TrackedOut:
     try:
         issue, moves = await issue_views.pushed(key, reference)
     except DomainError as e:
-        raise _error(404, e.code, e.template, **e.params) from e
+        raise refusal(404, e.code, e.template, **e.params) from e
     return TrackedOut(id=issue.id, reference=issue.external_ref or reference, kind=issue.kind, title=issue.title,
                       state=issue.state, state_label=lifecycle.label(issue.state),
                       created_at=issue.created_at, updated_at=issue.updated_at,
                       timeline=[MoveOut(from_=m.from_state, to=m.to_state, label=m.label, reason=m.reason, at=m.at)
                                 for m in moves])
-
-
-async def _validated(request: Request) -> IssueIn:
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise _error(422, 'invalid_json', '请求内容太大（最多 {kb} KB）', kb=MAX_BODY_BYTES // 1024)
-    try:
-        payload = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        payload = None
-    if not isinstance(payload, dict):
-        raise _error(422, 'invalid_json', '请求内容应为 JSON 对象（含 reference、title、category 等字段）')
-    try:
-        return IssueIn.model_validate(payload)
-    except ValidationError as e:
-        first = e.errors()[0]
-        field = str(first['loc'][0]) if first['loc'] else ''
-        code, what = _FIELDS.get(field, ('invalid_json', field))
-        kind = first['type']
-        if kind == 'missing':
-            raise _error(422, code, '缺少{what}（{field}）', what=what, field=field) from None
-        if kind == 'string_too_long':
-            raise _error(422, code, '{what}太长了（最多 {max} 个字）', what=what,
-                         max=first.get('ctx', {}).get('max_length', '')) from None
-        if kind == 'string_too_short':
-            raise _error(422, code, '{what}不能为空', what=what) from None
-        raise _error(422, code, '{what}（{field}）的格式不对', what=what, field=field) from None
-
-
-def _error(status: int, code: str, template: str, **params: object) -> HTTPException:
-    """The API's refusal: a stable code and the message in Chinese, whatever language a browser session uses."""
-    message = template.format(**params) if params else template
-    return HTTPException(status_code=status, detail={'code': code, 'message': message})
 
 
 router.add_api_route(

@@ -7,23 +7,21 @@ validated here, after the key (as pages/api_issues.py does), so every refusal ha
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated
 
-from fastapi import HTTPException, Path, Query, Request, Response
-from pydantic import BaseModel, ValidationError
+from fastapi import Path, Query, Request, Response
+from pydantic import BaseModel
 
 from domain.errors import DomainError
-from domain.i18n import t
 from domain.meetings import LOCAL
 from domain.permissions import Principal
 from domain.tally import Threshold
 from domain.votes import VERDICTS, Definition
 from models import ApiKey
-from pages.api import ApiKeyDep, router
+from pages.api import ApiKeyDep, json_body, refusal, router
 from pages.api_places import ErrorOut
 from pages.api_vote_models import (
     FIELDS,
@@ -47,7 +45,6 @@ from pages.api_vote_models import (
 )
 from services import audit, ballot_views, ballots, tallies, vote_views, votes
 
-MAX_BODY_BYTES = 64 * 1024
 VoteId = Annotated[int, Path(ge=1, le=MAX_ID, description='表决编号 / vote id')]
 
 # a refusal's HTTP status by code; everything else the services refuse is 422 (the request cannot be done as asked)
@@ -65,7 +62,7 @@ def acting(key: ApiKey) -> Principal:
     key's community and none elsewhere; `_noted` adds an audit entry naming the key to everything it changes.
     """
     if key.created_by_id is None:  # its creator's account was deleted: nobody answers for this key any more
-        raise _error(403, 'forbidden', '这把 API 密钥的创建人账号已删除，请管理员重新创建密钥')
+        raise refusal(403, 'forbidden', '这把 API 密钥的创建人账号已删除，请管理员重新创建密钥')
     return Principal(account_id=key.created_by_id, roles={key.community_id: frozenset({'staff'})},
                      name=f'API {key.prefix}')
 
@@ -74,7 +71,7 @@ def acting(key: ApiKey) -> Principal:
 
 async def create_vote(request: Request, response: Response, key: ApiKey = ApiKeyDep) -> VoteOut:
     actor = acting(key)
-    data = await _validated(request, VoteIn)
+    data = await json_body(request, VoteIn, FIELDS)
     draft = votes.VoteDraft(definition=_definition(data), compound_ids=tuple(data.compound_ids),
                             building_ids=tuple(data.building_ids), onsite_meeting_id=data.onsite_meeting_id,
                             outcome_id=data.outcome_id)
@@ -106,7 +103,7 @@ async def open_vote(vote_id: VoteId, key: ApiKey = ApiKeyDep) -> VoteOut:
 async def close_vote(vote_id: VoteId, request: Request, key: ApiKey = ApiKeyDep) -> VoteOut:
     actor = acting(key)
     await _own(actor, key, vote_id)
-    data = await _validated(request, CloseIn, empty_ok=True)
+    data = await json_body(request, CloseIn, FIELDS, empty_ok=True)
     await _call(votes.close_vote(actor, vote_id, reason=data.reason))
     await _noted(key, 'vote.closed', vote_id, reason=data.reason)
     return await _vote_out(actor, key, vote_id)
@@ -115,7 +112,7 @@ async def close_vote(vote_id: VoteId, request: Request, key: ApiKey = ApiKeyDep)
 async def enter_ballot(vote_id: VoteId, request: Request, response: Response, key: ApiKey = ApiKeyDep) -> CastOut:
     actor = acting(key)
     await _own(actor, key, vote_id)
-    data = await _validated(request, BallotIn)
+    data = await json_body(request, BallotIn, FIELDS)
     cast = await _call(ballots.enter_paper_ballot(
         actor, vote_id, elector_id=data.elector_id, choices=data.choices, sheet_no=data.sheet_no, nonce=data.nonce,
         proxy_resident_id=data.proxy_resident_id))
@@ -149,7 +146,7 @@ async def _call(awaitable):
     try:
         return await awaitable
     except DomainError as e:
-        raise _error(_STATUS.get(e.code, 422), e.code, e.template, **e.params) from e
+        raise refusal(_STATUS.get(e.code, 422), e.code, e.template, **e.params) from e
 
 
 async def _noted(key: ApiKey, action: str, vote_id: int, **data: object) -> None:
@@ -162,7 +159,7 @@ async def _own(actor: Principal, key: ApiKey, vote_id: int):
     """The vote as the key sees it; another community's vote is not found, whatever it is."""
     view = await _call(vote_views.vote_view(actor, vote_id))
     if view.community_id != key.community_id:
-        raise _error(404, 'not_found', '找不到这次表决')
+        raise refusal(404, 'not_found', '找不到这次表决')
     return view
 
 
@@ -198,7 +195,7 @@ def _threshold(text: str | None, strict: bool) -> Threshold | None:
     try:
         value = Fraction(text)
     except (ValueError, ZeroDivisionError):  # its range is domain.votes.check_definition's to judge
-        raise _error(422, 'invalid_fraction', '比例应写成“分子/分母”，例如 2/3') from None
+        raise refusal(422, 'invalid_fraction', '比例应写成“分子/分母”，例如 2/3') from None
     return Threshold(fraction=value, strict=strict)
 
 
@@ -265,34 +262,6 @@ def _results(view, tally) -> ResultsOut:
         turnout=TurnoutOut(heads=heads, area=area, met=r.quorate), options=options,
         verdict=verdict, verdict_label=VERDICTS.get(verdict) if verdict else None,
         reasons=[] if hidden else list(r.reasons))
-
-
-async def _validated(request: Request, model: type[BaseModel], *, empty_ok: bool = False):
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise _error(422, 'invalid_json', '请求内容太大（最多 {kb} KB）', kb=MAX_BODY_BYTES // 1024)
-    if empty_ok and not raw.strip():
-        return model()
-    try:
-        payload = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        payload = None
-    if not isinstance(payload, dict):
-        raise _error(422, 'invalid_json', '请求内容应为 JSON 对象')
-    try:
-        return model.model_validate(payload)
-    except ValidationError as e:
-        first = e.errors()[0]
-        field = str(first['loc'][0]) if first['loc'] else ''
-        code, what = FIELDS.get(field, ('invalid_json', field))
-        if first['type'] == 'missing':
-            raise _error(422, code, '缺少{what}（{field}）', what=what, field=field) from None
-        raise _error(422, code, '{what}（{field}）的格式不对', what=what, field=field) from None
-
-
-def _error(status: int, code: str, template: str, **params: object) -> HTTPException:
-    """The API answers in Chinese whatever language a browser session uses."""
-    return HTTPException(status_code=status, detail={'code': code, 'message': t(template, lang='zh', **params)})
 
 
 # ---- routes ----
