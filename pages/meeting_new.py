@@ -9,12 +9,13 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from components.admin import AdminScreen, community_screen, problem_label, show_problem
+from components.resident_finder import resident_finder
 from domain import meetings as rules
 from domain.errors import DomainError
 from domain.i18n import t
 from domain.permissions import Principal
 from domain.seats import TEMPLATES
-from services import audit, councils, issue_views, meeting_views, meetings, people_views
+from services import audit, councils, issue_views, meeting_views, meetings
 
 NONE = 0  # the select value for “no council” / “no compound”
 SEARCH_RESULTS = 8
@@ -140,26 +141,8 @@ async def _build(screen: AdminScreen) -> None:
     chosen()
     ui.button(t('添加议题的提出人和附议人'), icon='group_add', on_click=suggest).props('outline') \
         .classes('w-full text-lg').mark('suggest')
-    with ui.row().classes('w-full gap-2 no-wrap items-center'):
-        query = ui.input(t('按姓名、手机号或房号查找居民')).classes('grow text-lg').props('outlined dense') \
-            .mark('stakeholder-search')
-        find = ui.button(t('查找'), icon='search').props('outline').mark('stakeholder-find')
-    results = ui.column().classes('w-full gap-1')
-
-    async def search() -> None:
-        page = await people_views.search(user, community_id, query=query.value or '', per_page=SEARCH_RESULTS)
-        results.clear()
-        with results:
-            if not page.rows:
-                ui.label(t('没有找到')).classes('gs-muted')
-            for row in page.rows:
-                with ui.row().classes('w-full items-center justify-between no-wrap'):
-                    ui.label(' '.join(p for p in (row.name, row.place) if p)).classes('text-base')
-                    ui.button(t('添加'), on_click=lambda _e, r=row: add(r.id, r.name)).props('flat') \
-                        .mark(f'add-{row.id}')
-
-    find.on_click(search)
-    query.on('keydown.enter', search)
+    resident_finder(user, community_id, placeholder=t('按姓名、手机号或房号查找居民'), pick_label=t('添加'),
+                    marker='stakeholder', pick_marker='add', on_pick=add, per_page=SEARCH_RESULTS)
     with ui.row().classes('w-full gap-2 no-wrap items-center'):
         outside_name = ui.input(t('其他人员姓名')).classes('grow').props('outlined dense maxlength=40') \
             .mark('outsider-name')

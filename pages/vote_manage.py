@@ -15,6 +15,7 @@ from components.admin import no_permission, not_found, problem_label, reason_dia
 from components.confirm import confirm
 from components.frame import frame
 from components.live import on_event
+from components.resident_finder import resident_finder
 from components.signin import login_redirect
 from components.vote_form import area_m2
 from components.when import local_time
@@ -22,7 +23,7 @@ from domain.errors import DomainError
 from domain.i18n import t
 from domain.permissions import Principal
 from pages.votes import NOT_FOUND, vote_number
-from services import audit, ballot_views, ballots, objections, people_views, tallies, vote_views, votes
+from services import audit, ballot_views, ballots, objections, tallies, vote_views, votes
 from services.vote_views import VoteView
 
 PEOPLE_FOUND = 8
@@ -331,31 +332,14 @@ async def _paper(user: Principal, view: VoteView) -> None:
 async def _proxy_picker(user: Principal, view: VoteView, chosen: dict) -> ui.label:
     """委托投票: the resident who brought the sheet for someone else (受托人), found by name or room."""
     ui.label(t('4. 委托投票（可不填）')).classes('text-lg font-bold')
-    with ui.row().classes('w-full gap-2 no-wrap items-center'):
-        query = ui.input(t('受托人姓名或房号')).classes('grow text-lg').props('outlined dense').mark('proxy-search')
-        find = ui.button(t('查找'), icon='search').props('outline').mark('proxy-find')
-    found = ui.column().classes('w-full gap-1')
-    line = ui.label('').classes('text-lg text-primary').mark('proxy-picked')
-
     def pick(resident_id: int, name: str) -> None:
         chosen.update(proxy=resident_id, proxy_name=name)
         line.text = t('受托人：{name}', name=name)
         found.clear()
 
-    async def search() -> None:
-        page = await people_views.search(user, view.community_id, query=query.value or '', per_page=PEOPLE_FOUND)
-        found.clear()
-        with found:
-            if not page.rows:
-                ui.label(t('没有找到')).classes('gs-muted')
-            for row in page.rows:
-                with ui.row().classes('w-full items-center justify-between no-wrap'):
-                    ui.label(' '.join(p for p in (row.name, row.place) if p)).classes('text-base')
-                    ui.button(t('选为受托人'), on_click=lambda _e, r=row: pick(r.id, r.name)).props('flat') \
-                        .mark(f'proxy-{row.id}')
-
-    find.on_click(search)
-    query.on('keydown.enter', search)
+    found = resident_finder(user, view.community_id, placeholder=t('受托人姓名或房号'), pick_label=t('选为受托人'),
+                            marker='proxy', pick_marker='proxy', on_pick=pick, per_page=PEOPLE_FOUND)
+    line = ui.label('').classes('text-lg text-primary').mark('proxy-picked')
     return line
 
 
