@@ -55,6 +55,16 @@ ACTIONS: dict[str, frozenset[str]] = {
     'issue.ledger': _READERS,  # the staff ledger (台账) of every issue and wish, and its Excel export
     'issue.triage': _STAFF | {'committee'},  # the 两委 joint meeting sorts issues into 大事/小事/微事
     'wish.claim': _STAFF | {'volunteer'},  # 认领 a micro-wish; residents tagged 党员/志愿者 may too (domain.wishes)
+    'project.view': frozenset(ROLES),  # projects in the app (the public board needs no sign-in at all)
+    'project.manage': _STAFF,  # create projects, milestones, statuses, progress updates, report done, cancel
+    'project.money': _STAFF,  # budget lines and spending records with receipts
+    'pledge.make': frozenset({'resident'}),  # 投工投劳、出资出物 on one's phone
+    'pledge.confirm': _STAFF,  # organisers confirm what arrived, record a pledge for someone, export the ledger
+    'rating.make': frozenset({'resident'}),  # 民事民评: one rating per resident and round
+    'rating.record': _STAFF,  # type in a rating for one without a phone (who recorded it is kept)
+    'rating.manage': frozenset({'staff', 'supervisor', 'admin'}),  # open and close a rating round
+    'rating.read': _READERS,  # every rating and comment with the rater's name (居务监督委员会)
+    'dashboard.view': _READERS,  # the 五民 funnel and the 吹哨报到 assessment export
     'resident.phone': _STAFF,  # unmasked phone numbers in listings and details; everyone else sees 138****5678
 }
 

@@ -15,6 +15,21 @@ from models.meetings import (
 )
 from models.people import Resident, ResidentTag
 from models.places import Building, Community, Compound, Household, Ownership, Street
+from models.projects import (
+    BudgetLine,
+    Milestone,
+    Pledge,
+    PledgeNeed,
+    ProgressPhoto,
+    ProgressUpdate,
+    Project,
+    ProjectEvent,
+    ProjectStatus,
+    Rating,
+    Spending,
+    Survey,
+    SurveyInvitation,
+)
 from models.votes import Ballot, ChainEntry, Elector, Objection, Vote, VoteOption, VotePlace
 
 __all__ = [
@@ -23,6 +38,7 @@ __all__ = [
     'ApiKey',
     'AuditEntry',
     'Ballot',
+    'BudgetLine',
     'Building',
     'ChainEntry',
     'CheckIn',
@@ -40,16 +56,28 @@ __all__ = [
     'LoginThrottle',
     'Meeting',
     'MeetingSeries',
+    'Milestone',
     'Notification',
     'Objection',
     'Outcome',
     'Ownership',
+    'Pledge',
+    'PledgeNeed',
+    'ProgressPhoto',
+    'ProgressUpdate',
+    'Project',
+    'ProjectEvent',
+    'ProjectStatus',
+    'Rating',
     'Resident',
     'ResidentTag',
     'RoleGrant',
     'ScanRecord',
     'Seat',
+    'Spending',
     'Street',
+    'Survey',
+    'SurveyInvitation',
     'Vote',
     'VoteOption',
     'VotePlace',

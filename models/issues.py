@@ -101,6 +101,8 @@ class Notification(Model):
         'models.Issue', related_name='notifications', null=True, on_delete=fields.CASCADE)
     meeting: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         'models.Meeting', related_name='notifications', null=True, on_delete=fields.CASCADE)
+    project: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        'models.Project', related_name='notifications', null=True, on_delete=fields.CASCADE)
     read_at = fields.DatetimeField(null=True)
 
     class Meta:

@@ -20,6 +20,7 @@ class Community(Model):
     name = fields.CharField(max_length=60)
     kind = fields.CharField(max_length=10, default='urban')  # urban 社区 | village 村 (domain.places.COMMUNITY_KINDS)
     join_version = fields.IntField(default=1)  # bump to revoke the printed self-registration QR
+    satisfaction_threshold = fields.SmallIntField(default=80)  # percent: a rating round below it reopens for 整改
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

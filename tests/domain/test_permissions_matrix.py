@@ -12,21 +12,22 @@ _STAFF_WORK = {
     'resident.print_card', 'resident.revoke_code', 'resident.phone', 'roster.import', 'council.view',
     'council.edit', 'community.join_qr', 'checkin.scan', 'issue.record', 'issue.merge', 'issue.triage',
     'wish.claim', 'issue.ledger', 'issue.view', 'meeting.manage', 'meeting.attendance', 'meeting.minutes',
-    'hall.moderate', 'vote.manage', 'vote.enter', 'vote.answer', 'vote.roll',
+    'hall.moderate', 'vote.manage', 'vote.enter', 'vote.answer', 'vote.roll', 'project.view', 'project.manage',
+    'project.money', 'pledge.confirm', 'rating.record', 'rating.manage', 'rating.read', 'dashboard.view',
 }
 _READ_ONLY = {'place.view', 'resident.view', 'council.view', 'audit.read', 'issue.ledger', 'issue.view',
-              'meeting.attendance', 'vote.roll'}
+              'meeting.attendance', 'vote.roll', 'project.view', 'rating.read', 'dashboard.view'}
 
 EXPECTED: dict[str, set[str]] = {
     'resident': {'council.view', 'issue.raise', 'issue.support', 'issue.view', 'meeting.checkin_self', 'hall.post',
-                 'vote.cast', 'vote.object'},
+                 'vote.cast', 'vote.object', 'project.view', 'pledge.make', 'rating.make'},
     # wish.claim: volunteers, and residents tagged 党员 / 志愿者 (domain.wishes)
     'volunteer': {'council.view', 'resident.print_card', 'checkin.scan', 'wish.claim', 'issue.view',
-                  'meeting.attendance'},
+                  'meeting.attendance', 'project.view'},
     'staff': _STAFF_WORK | {'hall.post'},
     # the 两委 joint meeting decides the triage; the Party organisation reviews outcomes before they are public
     'committee': _READ_ONLY | {'issue.triage', 'outcome.review', 'hall.post', 'vote.answer'},
-    'supervisor': set(_READ_ONLY),  # runs evaluations and reads the audit log; edits nothing
+    'supervisor': _READ_ONLY | {'rating.manage'},  # runs evaluations and reads the audit log; edits nothing else
     'admin': _STAFF_WORK | {'role.grant', 'apikey.manage', 'audit.read', 'outcome.review'},
 }
 ALL_ACTIONS = sorted(set().union(*EXPECTED.values()))

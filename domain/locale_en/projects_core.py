@@ -1,0 +1,21 @@
+"""Projects (民事民办): their states and moves (domain.projects, services.project_moves)."""
+EN = {
+    '表决通过': 'Passed by vote',
+    '会议决定': 'Decided at a meeting',
+    '认领的微心愿': 'Claimed micro-wish',
+    '筹备中': 'Preparing',
+    '实施中': 'Under way',
+    '评价中': 'Being rated',
+    '整改中': 'Being put right',
+    '已办结': 'Closed',
+    '已撤销': 'Cancelled',
+    '方案设计': 'Design',
+    '采购招标': 'Procurement',
+    '施工中': 'Building',
+    '收尾': 'Finishing',
+    '验收': 'Acceptance',
+    '已完工': 'Finished',
+    '进度请填 0 到 100 之间的整数': 'Progress is a whole number from 0 to 100',
+    '原因最多 500 字': 'The reason can be at most 500 characters',
+    '没有找到这个项目': 'This project was not found',
+}

@@ -1,0 +1,120 @@
+"""民事民办 projects as data: their states, one transition table, default status rows, what each state allows."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.errors import DomainError
+from domain.lifecycle import Rule
+from domain.permissions import ROLE_LABELS
+
+ORIGINS = {'vote': '表决通过', 'outcome': '会议决定', 'wish': '认领的微心愿'}
+
+
+class ProjectState(StrEnum):
+    """A state is its stored value, with a Chinese label and the number of its 五民 step."""
+    label: str
+    step: int
+
+    def __new__(cls, value: str, label: str, step: int) -> ProjectState:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.step = step
+        return member
+
+    PREPARING = 'preparing', '筹备中', 4
+    UNDERWAY = 'underway', '实施中', 4
+    RATING = 'rating', '评价中', 5
+    RECTIFYING = 'rectifying', '整改中', 4
+    CLOSED = 'closed', '已办结', 5
+    CANCELLED = 'cancelled', '已撤销', 4
+
+
+_STAFF = frozenset({'staff', 'admin'})
+_EVALUATION = _STAFF | {'supervisor'}  # 居务监督委员会 runs the rating
+
+_P = ProjectState
+TRANSITIONS: dict[ProjectState, dict[ProjectState, Rule]] = {
+    _P.PREPARING: {
+        _P.UNDERWAY: Rule(_STAFF),
+        _P.CANCELLED: Rule(_STAFF, reason_required=True),
+    },
+    _P.UNDERWAY: {
+        _P.RATING: Rule(_STAFF),  # reported done: the rating round opens
+        _P.CANCELLED: Rule(_STAFF, reason_required=True),
+    },
+    _P.RATING: {
+        _P.CLOSED: Rule(_EVALUATION),  # the round reached the threshold
+        _P.RECTIFYING: Rule(_EVALUATION, reason_required=True),  # 整改: it fell short
+    },
+    _P.RECTIFYING: {
+        _P.RATING: Rule(_STAFF),  # rectified: rated again
+    },
+    _P.CLOSED: {},
+    _P.CANCELLED: {},
+}
+
+# Pledges are taken while the work is ahead; money is recorded until the project is closed or cancelled.
+PLEDGING = frozenset({_P.PREPARING, _P.UNDERWAY, _P.RECTIFYING})
+WORKING = frozenset({_P.PREPARING, _P.UNDERWAY, _P.RATING, _P.RECTIFYING})
+RATING_OPEN = frozenset({_P.RATING})
+
+
+@dataclass(frozen=True)
+class StatusSpec:
+    """A default status row a community starts with (staff may add their own)."""
+    key: str
+    label: str
+    progress: int
+
+
+DEFAULT_STATUSES = (
+    StatusSpec('planning', '方案设计', 10),
+    StatusSpec('procuring', '采购招标', 25),
+    StatusSpec('building', '施工中', 50),
+    StatusSpec('finishing', '收尾', 80),
+    StatusSpec('accepting', '验收', 95),
+    StatusSpec('done', '已完工', 100),
+)
+
+
+def check_transition(current: str, target: str, *, roles: frozenset[str], reason: str | None) -> None:
+    """Refuse a move the table does not allow: DomainError 'illegal_transition', 'forbidden' or 'reason_required'."""
+    here, there = _member(current), _member(target)
+    rule = TRANSITIONS.get(here, {}).get(there) if here is not None and there is not None else None
+    if rule is None:
+        raise DomainError('illegal_transition', '现在是“{current}”，不能改为“{target}”',
+                          current=label(current), target=label(target))
+    if not rule.allows(roles):
+        who = '、'.join(ROLE_LABELS[role] for role in ROLE_LABELS if role in rule.roles)
+        raise DomainError('forbidden', '只有{who}可以把它改为“{target}”', who=who, target=there.label)
+    if rule.reason_required and not (reason or '').strip():
+        raise DomainError('reason_required', '改为“{target}”需要写明原因', target=there.label)
+
+
+def allowed_next(current: str, roles: frozenset[str]) -> list[ProjectState]:
+    """The states these roles may move the project to, in table order (the buttons a page offers)."""
+    here = _member(current)
+    edges = TRANSITIONS.get(here, {}) if here is not None else {}
+    return [there for there, rule in edges.items() if rule.allows(roles)]
+
+
+def label(state: str) -> str:
+    """The Chinese label of a state; an unknown value is shown as it is."""
+    member = _member(state)
+    return member.label if member is not None else str(state)
+
+
+def check_progress(value: object) -> int:
+    """A progress value is a whole number 0–100: DomainError 'invalid_progress' otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise DomainError('invalid_progress', '进度请填 0 到 100 之间的整数')
+    return value
+
+
+def _member(value: str) -> ProjectState | None:
+    try:
+        return ProjectState(value)
+    except ValueError:
+        return None
