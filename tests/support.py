@@ -114,3 +114,17 @@ async def make_vote(community: Community, *, actor=None, open_at=None, **definit
     if opened:
         vote = await votes.open_vote(actor, vote.id, at=at)
     return vote
+
+
+async def make_project(community: Community, *, title: str = '3栋楼道照明改造', state: str = 'underway',
+                       origin: str = 'outcome', lead_org: str = '船柴社区居委会', **fields):
+    """A project row (not through services.projects): under way since yesterday unless told otherwise."""
+    from datetime import UTC, datetime, timedelta
+
+    from models import Project
+    now = datetime.now(UTC)
+    values = dict(community=community, title=title, summary='更换3栋1至6楼声控灯', origin=origin, lead_org=lead_org,
+                  lead_person='李敏', lead_phone='13912345678', site='嘉明花园3栋', state=state,
+                  progress=0, created_at=now - timedelta(days=2), updated_at=now - timedelta(days=1),
+                  started_at=now - timedelta(days=1) if state != 'preparing' else None)
+    return await Project.create(**{**values, **fields})
