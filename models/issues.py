@@ -38,7 +38,7 @@ class Issue(Model):
     claimed_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         'models.Account', related_name='wishes_claimed', null=True, on_delete=fields.SET_NULL)
     claimed_at = fields.DatetimeField(null=True)
-    rating = fields.CharField(max_length=10, null=True)  # satisfied 满意 | fair 基本满意 | unsatisfied 不满意
+    rating = fields.CharField(max_length=12, null=True)  # satisfied 满意 | fair 基本满意 | unsatisfied 不满意
     rating_comment = fields.TextField(null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()

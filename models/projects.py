@@ -105,10 +105,12 @@ class BudgetLine(Model):
     note = fields.CharField(max_length=100, default='')
     created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         'models.Account', related_name='budget_lines_created', null=True, on_delete=fields.SET_NULL)
+    nonce = fields.CharField(max_length=64, null=True)  # a double tap adds once
     created_at = fields.DatetimeField()
 
     class Meta:
         table = 'budget_line'
+        unique_together = (('project', 'nonce'),)
 
 
 class Spending(Model):
@@ -177,6 +179,10 @@ class Pledge(Model):
     confirmed_at = fields.DatetimeField(null=True)
     recorded_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         'models.Account', related_name='pledges_recorded', null=True, on_delete=fields.SET_NULL)  # staff for one
+    withdrawn_at = fields.DatetimeField(null=True)
+    withdrawn_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        'models.Account', related_name='pledges_withdrawn', null=True, on_delete=fields.SET_NULL)
+    withdraw_reason = fields.TextField(null=True)
     nonce = fields.CharField(max_length=64, null=True)  # a double tap pledges once
     created_at = fields.DatetimeField()
 

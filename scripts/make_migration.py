@@ -66,6 +66,13 @@ async def _generate(url: str, name: str, workdir: Path) -> Path | None:
     return new[-1] if new else None
 
 
+def _sqlite_keeps_columns() -> None:
+    """aerich refuses to alter a column on SQLite; the changes we make (a longer VARCHAR) need nothing there,
+    since SQLite does not enforce VARCHAR lengths: write no statement for them instead of failing."""
+    from aerich.ddl.sqlite import SqliteDDL
+    SqliteDDL.modify_column = lambda self, model, field_describe, is_pk=False: ''
+
+
 def _load(path: Path):
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
@@ -78,6 +85,7 @@ async def _worker(dialect: str, name: str, pg: str, out: Path) -> None:
     work = out.parent
     if dialect == 'sqlite':
         url = f'sqlite://{work / "scratch.sqlite3"}'
+        _sqlite_keeps_columns()
     else:
         import asyncpg
         base, _, _ = pg.rpartition('/')
@@ -95,8 +103,11 @@ async def _worker(dialect: str, name: str, pg: str, out: Path) -> None:
         out.write_text('null')
         return
     module = _load(path)
+    def statements(sql: str) -> str:  # without the empty ones _sqlite_keeps_columns leaves
+        return '\n'.join(line for line in sql.split('\n') if line.strip() != ';')
     out.write_text(json.dumps({'file': path.name, 'state': module.MODELS_STATE,
-                               'upgrade': await module.upgrade(None), 'downgrade': await module.downgrade(None)}))
+                               'upgrade': statements(await module.upgrade(None)),
+                               'downgrade': statements(await module.downgrade(None))}))
 
 
 def main() -> int:
