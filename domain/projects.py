@@ -1,7 +1,9 @@
 """民事民办 projects as data: their states, one transition table, default status rows, what each state allows."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from domain.errors import DomainError
@@ -118,3 +120,57 @@ def _member(value: str) -> ProjectState | None:
         return ProjectState(value)
     except ValueError:
         return None
+
+
+# ---- the details a project is set up with (services.projects) ----
+
+MAX_TITLE = 60
+MAX_SUMMARY = 2000
+MAX_ORG = 60
+MAX_PERSON = 40
+MAX_SITE = 80
+MAX_MILESTONE = 60
+MAX_STATUS_LABEL = 20
+MAX_UPDATE = 1000
+PHASES = {'before': '施工前', 'during': '施工中', 'after': '完工后'}  # of a progress photo
+EDITABLE = frozenset({_P.PREPARING, _P.UNDERWAY, _P.RATING, _P.RECTIFYING})  # not closed, not cancelled
+FINISHING = frozenset({_P.UNDERWAY, _P.RECTIFYING})  # where 报告完工 (→ rating) starts
+
+_MOBILE = re.compile(r'1[3-9]\d{9}')
+_LANDLINE = re.compile(r'(0\d{2,3})-?([2-9]\d{6,7})')
+
+
+def check_lead_phone(value: object) -> str | None:
+    """A contact number: an 11-digit mobile, or a landline with its area code (0717-6221234); empty is None.
+
+    Spaces, dashes and a +86 prefix are dropped; a landline is stored as 区号-号码. DomainError 'invalid_phone'.
+    """
+    text = re.sub(r'[\s()（）]', '', '' if value is None else str(value))
+    text = re.sub(r'^\+?86-?', '', text)
+    if not text:
+        return None
+    if _MOBILE.fullmatch(text.replace('-', '')):
+        return text.replace('-', '')
+    landline = _LANDLINE.fullmatch(text)
+    if landline:
+        return f'{landline.group(1)}-{landline.group(2)}'
+    raise DomainError('invalid_phone', '联系电话请填 11 位手机号，或带区号的座机号（如 0717-6221234）')
+
+
+def is_open(state: str) -> bool:
+    """Still being worked on or rated: details, milestones and updates may change."""
+    return _member(state) in EDITABLE
+
+
+def parse_date(value: object) -> date | None:
+    """A date typed or picked on a page ('2026-09-30', also '2026/9/30'); empty is None. DomainError 'invalid_due'."""
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip().replace('/', '-')
+    if not text:
+        return None
+    try:
+        year, month, day = (int(part) for part in text.split('-'))
+        return date(year, month, day)
+    except ValueError:
+        raise DomainError('invalid_due', '请选择一个日期') from None

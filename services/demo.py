@@ -29,7 +29,7 @@ from models import (
     Seat,
     Street,
 )
-from services import audit, codes, demo_issues, demo_meetings, demo_votes
+from services import audit, codes, demo_issues, demo_meetings, demo_projects, demo_votes
 from services.demo_data import COMMUNITY, STREET, Plan, build_plan
 from services.passwords import hash_secret
 
@@ -85,6 +85,7 @@ async def load(*, at: datetime | None = None) -> DemoReport:
     added['issues'] = await demo_issues.load(community.id, at=now)  # through the services, after the people exist
     added['meetings'] = await demo_meetings.load(community.id, at=now)  # after the issues they put on the agenda
     added['votes'] = await demo_votes.load(community.id, at=now)  # after the people, issues and meetings
+    added['projects'] = await demo_projects.load(community.id, at=now)  # after the issues, meetings and votes
     return await _report(community, plan, added, time.perf_counter() - started)
 
 

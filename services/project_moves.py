@@ -13,7 +13,7 @@ from domain import lifecycle
 from domain import projects as rules
 from domain.errors import DomainError
 from domain.permissions import Principal
-from models import Issue, Project, ProjectEvent
+from models import Issue, Milestone, Project, ProjectEvent
 from services import audit, events
 from services.issues import record_move
 
@@ -31,13 +31,19 @@ async def move(actor: Principal, project_id: int, target: str, *, reason: str | 
                at: datetime | None = None) -> Project:
     """Move a project (start, report done, cancel …), with who, when and why.
 
-    Errors: not_found, illegal_transition, forbidden, reason_required, invalid_reason, changed_meanwhile.
+    Errors: not_found, illegal_transition, forbidden, reason_required, invalid_reason, changed_meanwhile,
+    milestones_open (报告完工 while milestones of this round are not done).
     """
     at = at or audit.now()
     project = await get_project(project_id)
     reason = (reason or '').strip() or None
     if reason is not None and len(reason) > 500:
         raise DomainError('invalid_reason', '原因最多 500 字')
+    if target == 'rating':
+        rules.check_transition(project.state, target, roles=actor.roles_in(project.community_id), reason=reason)
+        blocks = await finish_blocks(project)
+        if blocks:
+            raise blocks[0]
     async with in_transaction() as conn:
         await apply_move(project, target, roles=actor.roles_in(project.community_id), actor_id=actor.account_id,
                          reason=reason, at=at, conn=conn)
@@ -67,11 +73,32 @@ async def apply_move(project: Project, target: str, *, roles: frozenset[str], ac
     for name, value in stamps.items():
         setattr(project, name, value)
     await issue_follows(project, previous, actor_id=actor_id, reason=reason, at=at, conn=conn)
+    if target == 'rating':  # reported done: the rating round of project.round opens with its invitations
+        from services import ratings  # imported here: ratings closes rounds through apply_move
+        await ratings.open_round(project, at=at, actor_id=actor_id, conn=conn)
 
 
 async def publish_moved(project: Project) -> None:
     await events.publish('project.moved', community_id=project.community_id, project_id=project.id,
                          state=project.state)
+    if project.state == 'rating':
+        await events.publish('survey.opened', community_id=project.community_id, project_id=project.id,
+                             round=project.round)
+
+
+async def finish_blocks(project: Project) -> list[DomainError]:
+    """What keeps a project from being reported done (→ rating): the milestones of this round not done yet.
+
+    Nothing when the project is not where 报告完工 starts (the button is not offered there at all).
+    """
+    if project.state not in rules.FINISHING:
+        return []
+    titles = await Milestone.filter(project_id=project.id, round=project.round, done_at=None) \
+        .order_by('position', 'id').values_list('title', flat=True)
+    if not titles:
+        return []
+    return [DomainError('milestones_open', '还有 {n} 个计划节点没完成：{titles}', n=len(titles),
+                        titles='、'.join(titles))]
 
 
 async def get_project(project_id: int) -> Project:
