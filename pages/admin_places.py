@@ -9,7 +9,7 @@ from components.frame import empty_state
 from components.live import on_event
 from domain.i18n import t
 from domain.permissions import Principal, can
-from services import places
+from services import places, ratings
 from services.place_views import Counts, Node
 
 
@@ -25,6 +25,7 @@ async def _places(screen: admin.AdminScreen) -> None:
         ui.label(f'{tree.street} {tree.name}').classes('text-lg font-bold')
         _stats(tree.counts, compounds=len(tree.compounds),
                buildings=sum(len(c.children) for c in tree.compounds))
+        await _threshold(user, community_id)
         if tree.without_household:
             ui.link(t('{count} 位居民还没有分到具体的户', count=tree.without_household),
                     '/admin/residents').classes('text-base')
@@ -37,6 +38,25 @@ async def _places(screen: admin.AdminScreen) -> None:
         ui.button(t('新增小区'), icon='add', on_click=lambda: admin.text_dialog(
             t('新增小区'), t('小区名称'), '', lambda name: places.create_compound(user, community_id, name),
             marker='compound-new')).classes('w-full text-lg').mark('compound-add')
+
+
+async def _threshold(user: Principal, community_id: int) -> None:
+    """The community's 满意度门槛 (民事民评): a rating round below it reopens the project or wish for 整改."""
+    current = [await ratings.threshold_of(community_id)]
+    with ui.row().classes('w-full items-center justify-between no-wrap gap-2'):
+        with ui.column().classes('gap-0'):
+            shown = ui.label(t('满意度门槛 {threshold}%', threshold=current[0])).classes('text-base font-bold') \
+                .mark('threshold')
+            ui.label(t('评价低于门槛的项目和心愿要整改后再评价')).classes('gs-muted text-sm')
+        if ratings.may_set_threshold(user, community_id):
+
+            async def save(text: str) -> None:
+                current[0] = await ratings.set_threshold(user, community_id, text)
+                shown.text = t('满意度门槛 {threshold}%', threshold=current[0])
+
+            ui.button(t('修改门槛'), icon='tune', on_click=lambda: admin.text_dialog(
+                t('修改门槛'), t('满意度门槛（50–100）'), str(current[0]), save, marker='threshold', max_length=3)) \
+                .props('outline').mark('threshold-edit')
 
 
 async def compound_page(compound_id: int) -> RedirectResponse | None:

@@ -17,8 +17,8 @@ from components.wish_card import claim_button, contacts
 from domain import wishes as rules
 from domain.errors import DomainError
 from domain.i18n import t
-from domain.permissions import Principal
-from services import wishes
+from domain.permissions import Principal, can
+from services import rating_views, wishes
 
 
 async def detail_page(wish_id: int) -> RedirectResponse | None:
@@ -42,6 +42,11 @@ async def detail_page(wish_id: int) -> RedirectResponse | None:
                 not_found(e.message)
                 return
             _draw(user, fresh, stage, content.refresh)
+            if can(user, 'rating.read', fresh.card.community_id):  # the supervisor reads each rating round
+                for result in await rating_views.wish_results(wish_id):
+                    ui.link(t('第{round}轮：满意度 {rate}，{verdict}', round=result.round, rate=result.percent,
+                              verdict=t(result.verdict_label)), f'/ratings/{int(result.survey_id)}') \
+                        .classes('text-base').mark(f'wish-round-{result.round}')
 
         await content()
 

@@ -7,19 +7,20 @@ timeline as an issue's (services.issues.record_move) and is published as a 'wish
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
-from domain import lifecycle
+from domain import lifecycle, satisfaction
 from domain import wishes as rules
 from domain.errors import DomainError
 from domain.people import checked_text as _text
 from domain.people import mask_phone
 from domain.permissions import Principal, can
 from models import Account, Issue, IssueEvent, IssuePhoto, Notification, ResidentTag, RoleGrant, Seat
-from services import audit, events, issue_views, issues
+from services import audit, events, issue_views, issues, rating_views, ratings
 
 WALL_LIMIT = 100
 ORG_SEATS = ('social_org', 'social_org_head')  # domain.seats: a 社会组织 seat makes its holder an organisation
@@ -83,8 +84,10 @@ async def detail(actor: Principal, wish_id: int) -> WishDetail:
     timeline = [issue_views.Entry(e.to_state, lifecycle.label(e.to_state), e.at, e.reason)
                 for e in await IssueEvent.filter(issue_id=wish.id).order_by('at', 'id')]
     close = card.own or card.mine or _staff(actor, wish.community_id)
+    # the rating lives in the wish's rating rounds (services.ratings); older wishes kept it on the row
+    value, comment = await rating_views.latest_wish_rating(wish.id) or (wish.rating, wish.rating_comment)
     return WishDetail(card, list(photos), timeline, _actions(actor, wish, card),
-                      rules.rating_label(wish.rating), (wish.rating_comment or '') if close else '')
+                      rules.rating_label(value), (comment or '') if close else '')
 
 
 async def claim(actor: Principal, wish_id: int, *, at: datetime | None = None) -> Issue:
@@ -141,16 +144,39 @@ async def confirm(actor: Principal, wish_id: int, *, rating: str, comment: str |
                   at: datetime | None = None) -> Issue:
     """确认并评价 (服务谁、谁评价): the wisher (or staff for them) rates 满意 / 基本满意 / 不满意; the claimer is told.
 
+    The rating is a one-rating round of the wish (services.ratings.record_wish_round). Below the community's
+    threshold (不满意) the wish goes back to the claimer for 整改 (state 'claimed', the reason on the timeline)
+    instead of being confirmed, and is rated again when fulfilled again.
     Errors: not_found, invalid_rating, invalid_comment, forbidden, illegal_transition, changed_meanwhile.
     """
+    at = at or audit.now()
     wish = await _wish(actor, wish_id)
     if rating not in rules.RATINGS:
         raise DomainError('invalid_rating', '请选择满意、基本满意或不满意')
     comment = _text(comment, rules.MAX_COMMENT, 'invalid_comment', '评价') or None
     label = rules.RATINGS[rating]
-    await _must_move(actor, wish, 'confirmed', reason=label, at=at, event='confirmed',
-                     changes={'rating': rating, 'rating_comment': comment},
-                     tell_claimer=f'《{wish.title}》已确认，评价：{label}' + (f'，{comment}' if comment else ''))
+    threshold = await ratings.threshold_of(wish.community_id)
+    counts = satisfaction.count([rating])
+    passed = satisfaction.passes(counts, threshold)
+    on_behalf = actor.resident_id is None or actor.resident_id != wish.author_id
+    said = f'，{comment}' if comment else ''
+
+    async def rated(conn) -> None:
+        await ratings.record_wish_round(wish, value=rating, comment=comment or '',
+                                        recorded_by=actor.account_id if on_behalf else None, at=at, conn=conn)
+
+    if passed:
+        # Issue.rating mirrors a confirmed rating for older readers; 'unsatisfied' (11 characters) would not fit
+        # its 10, and lives in the rating round only
+        await _must_move(actor, wish, 'confirmed', reason=label, at=at, event='confirmed', also=rated,
+                         changes={'rating': rating, 'rating_comment': comment},
+                         tell_claimer=f'《{wish.title}》已确认，评价：{label}{said}')
+    else:
+        why = f'{label}：{satisfaction.outcome_reason(counts, threshold)}{said}'
+        await _must_move(actor, wish, 'claimed', reason=why[:rules.MAX_REASON], at=at, event='reopened', also=rated,
+                         tell_claimer=f'《{wish.title}》评价：{label}，请整改后再点“完成了”{said}')
+    await events.publish('survey.closed', community_id=wish.community_id, issue_id=wish.id, wish_id=wish.id,
+                         verdict='passed' if passed else 'reopened')
     return await Issue.get(id=wish.id)
 
 
@@ -197,8 +223,12 @@ async def _wish(actor: Principal, wish_id: int) -> Issue:
 
 
 async def _move(actor: Principal, wish: Issue, target: str, *, reason: str | None, at: datetime | None, event: str,
-                changes: dict | None = None, notice: str | None = None, tell_claimer: str | None = None) -> bool:
-    """One checked move, applied only if nobody moved the wish meanwhile (same state, same claimer): True if applied."""
+                changes: dict | None = None, notice: str | None = None, tell_claimer: str | None = None,
+                also: Callable[[object], Awaitable[None]] | None = None) -> bool:
+    """One checked move, applied only if nobody moved the wish meanwhile (same state, same claimer): True if applied.
+
+    `also(conn)` writes more in the same transaction (the rating round of a confirmation).
+    """
     at = at or audit.now()
     lifecycle.check_transition('wish', wish.state, target, roles=issues.roles_for(actor, wish), reason=reason)
     async with in_transaction() as conn:
@@ -208,6 +238,8 @@ async def _move(actor: Principal, wish: Issue, target: str, *, reason: str | Non
             return False
         await issues.record_move(wish, wish.state, target, actor=actor.account_id, reason=reason, at=at, conn=conn,
                                  notice=notice)
+        if also is not None:
+            await also(conn)
         if tell_claimer and wish.claimed_by_id is not None and wish.claimed_by_id != actor.account_id:
             await Notification.create(account_id=wish.claimed_by_id, at=at, text=tell_claimer[:200],
                                       issue_id=wish.id, using_db=conn)

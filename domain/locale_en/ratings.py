@@ -1,0 +1,91 @@
+"""民事民评 (rating rounds): domain.satisfaction, services.ratings / rating_views, components.rating_panel,
+pages.ratings and the threshold on the admin places screen."""
+EN = {
+    # domain.satisfaction: values, verdicts, channels (shown through t() of a variable) and refusals
+    '满意': 'Satisfied',
+    '不满意': 'Not satisfied',
+    '达标': 'passed',
+    '无人评价': 'nobody rated',
+    '手机': 'Phone',
+    '现场扫码': 'QR on site',
+    '工作人员代录': 'Recorded by staff',
+    '评价最多 {n} 字': 'A comment can be at most {n} characters',
+    '满意度门槛请填 {low} 到 {high} 之间的整数': 'The satisfaction threshold is a whole number from {low} to {high}',
+    # services
+    '没有找到这一轮评价': 'This rating round was not found',
+    '只有社区工作人员、两委和居务监督委员会可以查看全部评价':
+        'Only community staff, the committee and the supervisory committee may read every rating',
+    '评价渠道不对': 'Unknown rating channel',
+    '本社区的居民才能评价': 'Only residents of this community can rate',
+    '请先到社区核验身份后再评价': 'Please have your identity verified at the community office before rating',
+    '没有找到这条评价': 'This rating was not found',
+    '您已经评价过了（{label}），每人每轮只能评价一次':
+        'You have already rated ({label}); one rating per person per round',
+    '整改节点的名称最多 {n} 字': 'The rectification step can be at most {n} characters',
+    '只有社区工作者和管理员可以修改满意度门槛':
+        'Only community workers and admins may change the satisfaction threshold',
+    '现在不在评价期：项目还没完工，或这一轮评价已经结束':
+        'Not open for rating: the project is not finished yet, or this round has ended',
+    '还没有人评价，不能结束本轮': 'Nobody has rated yet, so this round cannot be closed',
+    '整改期限的日期不对': 'The rectification due date is not a valid date',
+    # components.rating_panel
+    '民事民评 · 满意度评价': 'Residents judge · satisfaction',
+    '第{round}轮评价进行中': 'Round {round} is open for rating',
+    '您对这个项目满意吗？点一下就评价好了': 'Are you satisfied with this project? One tap and you have rated',
+    '已评价：{label}': 'You rated: {label}',
+    '还想说点什么吗？（可不填）': 'Anything to add? (optional)',
+    '意见或建议': 'Comment or suggestion',
+    '加一张照片': 'Add a photo',
+    '已收到，谢谢': 'Received, thank you',
+    '提交意见': 'Send comment',
+    '本社区居民登录后就能评价': 'Residents of this community can rate after signing in',
+    '登录后评价': 'Sign in to rate',
+    '已有 {n} 人评价': '{n} rated so far',
+    '{when} 截止': 'closes {when}',
+    '查看全部评价和意见': 'Every rating and comment',
+    '结束本轮评价': 'Close this round',
+    '第{round}轮：满意度 {rate}，{verdict}': 'Round {round}: satisfaction {rate}, {verdict}',
+    '满意 {satisfied} · 基本满意 {fair} · 不满意 {unsatisfied} · 门槛 {threshold}%':
+        'Satisfied {satisfied} · mostly satisfied {fair} · not satisfied {unsatisfied} · threshold {threshold}%',
+    # pages.ratings
+    '全部评价': 'All ratings',
+    '项目还没完工，还没有评价': 'The project is not finished yet; no ratings',
+    '打开心愿': 'Open the wish',
+    '民事民评': 'Residents judge',
+    '您还不是任何社区的居民或工作人员': 'You are not a resident or worker of any community yet',
+    '正在评价': 'Open for rating',
+    '现在没有正在评价的项目': 'Nothing is open for rating now',
+    '最近 {days} 天的评价结果': 'Results of the last {days} days',
+    '第{round}轮 · 评价中': 'Round {round} · being rated',
+    '目前满意度 {rate}': 'Satisfaction so far {rate}',
+    '邀请 {invited} 人，其中 {rated} 人已评价；{opened} 开始':
+        '{invited} invited, {rated} of them rated; opened {opened}',
+    '还没有人评价': 'Nobody has rated yet',
+    '受邀': 'invited',
+    '{name} 代录': 'recorded by {name}',
+    '满意度 {rate}，达到门槛 {threshold}%：项目将办结。':
+        'Satisfaction {rate} reaches the {threshold}% threshold: the project will be closed.',
+    '满意度 {rate}，低于门槛 {threshold}%：项目将进入整改，整改完成后再评价一轮。':
+        'Satisfaction {rate} is below the {threshold}% threshold: the project goes back to be put right and is '
+        'rated again afterwards.',
+    '整改内容': 'What is to be put right',
+    '整改期限（可不填）': 'Due date (optional)',
+    '结束本轮': 'Close the round',
+    '本轮评价已结束': 'The round is closed',
+    '代居民评价': 'Rate for a resident',
+    '没有手机的居民，可以由工作人员问过后代录': 'For residents without a phone, staff ask them and record their rating',
+    '姓名、电话或房号': 'Name, phone or room',
+    '代评': 'Rate for',
+    '代 {name} 评价': 'Rating for {name}',
+    '已代录': 'Recorded',
+    '已评价': 'rated',
+    '邀请您评价': 'you are invited to rate',
+    '评价中': 'Being rated',
+    '第{round}轮 · {state} · 已有 {n} 人评价': 'Round {round} · {state} · {n} rated so far',
+    '微心愿': 'Micro-wish',
+    # the threshold on the admin places screen
+    '满意度门槛 {threshold}%': 'Satisfaction threshold {threshold}%',
+    '评价低于门槛的项目和心愿要整改后再评价': 'Projects and wishes rated below it are put right and rated again',
+    '修改门槛': 'Change threshold',
+    '满意度门槛（50–100）': 'Satisfaction threshold (50–100)',
+}
