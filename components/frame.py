@@ -15,6 +15,7 @@ NAV = (  # (key, label, icon, path)
     ('issues', '议题', 'campaign', '/issues'),
     ('meetings', '议事', 'groups', '/meetings'),
     ('votes', '表决', 'how_to_vote', '/votes'),
+    ('projects', '办事', 'construction', '/projects'),
     ('me', '我的', 'person', '/me'),
 )
 

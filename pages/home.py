@@ -36,6 +36,14 @@ async def home() -> None:
                 ui.label(t('参加议事会时出示，志愿者扫码签到')).classes('gs-muted')
                 ui.button(t('打开二维码'), icon='qr_code_2', on_click=lambda: ui.navigate.to('/me/code')) \
                     .classes('w-full text-lg')
+        communities = sorted(user.roles)
+        if communities:  # what the community is doing with what was decided: projects, money, ratings
+            with ui.card().classes('gs-card'):
+                ui.label(t('公开栏')).classes('text-lg font-bold')
+                ui.label(t('项目进度、经费收支、投工投劳和满意度评价')).classes('gs-muted')
+                ui.button(t('查看公开栏'), icon='campaign',
+                          on_click=lambda: ui.navigate.to(f'/board/{communities[0]}')) \
+                    .classes('w-full text-lg').mark('home-board')
         if user.has_work_role:
             with ui.card().classes('gs-card'):
                 ui.label(t('社区工作')).classes('text-lg font-bold')

@@ -18,4 +18,15 @@ EN = {
     '进度请填 0 到 100 之间的整数': 'Progress is a whole number from 0 to 100',
     '原因最多 500 字': 'The reason can be at most 500 characters',
     '没有找到这个项目': 'This project was not found',
+    # navigation, home and admin entries
+    '办事': 'Projects',
+    '项目': 'Projects',
+    '民事民办：立项、进度、经费、投工投劳': 'Carrying it out: projects, progress, money, pledged help',
+    '评价': 'Ratings',
+    '民事民评：满意度、意见和整改': 'Judging: satisfaction, comments and rectification',
+    '五民看板': 'Five-step dashboard',
+    '各步骤的数量和用时，吹哨报到考核导出': 'Counts and time per step; the whistle-and-report assessment export',
+    '公开栏': 'Public board',
+    '项目进度、经费收支、投工投劳和满意度评价': 'Project progress, money in and out, pledged help and ratings',
+    '查看公开栏': 'Open the public board',
 }

@@ -14,7 +14,7 @@ from tests.browser.conftest import PHONE
 
 ROOT = Path(__file__).resolve().parents[2]
 README_SCREENSHOT = ROOT / 'docs' / 'screenshot-phone.png'
-NAV_LABELS = ('首页', '议题', '议事', '表决', '我的')
+NAV_LABELS = ('首页', '议题', '议事', '表决', '办事', '我的')
 
 
 def test_the_home_page_fits_a_360_px_phone_without_sideways_scrolling(screen: Screen) -> None:
@@ -30,7 +30,7 @@ def test_the_home_page_fits_a_360_px_phone_without_sideways_scrolling(screen: Sc
     assert wide == [], f'elements stick out to the right: {wide}'
 
 
-def test_the_bottom_navigation_shows_all_five_tabs_within_the_screen(screen: Screen) -> None:
+def test_the_bottom_navigation_shows_all_six_tabs_within_the_screen(screen: Screen) -> None:
     screen.open('/')
     footer = screen.selenium.find_element(By.TAG_NAME, 'footer')
     items = footer.find_elements(By.TAG_NAME, 'a')
