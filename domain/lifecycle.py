@@ -37,12 +37,12 @@ STEPS = (
 )
 
 
-class _State(StrEnum):
+class StepState(StrEnum):
     """A state is its stored value, with a Chinese label and the number of its 五民 step."""
     label: str
     step: int
 
-    def __new__(cls, value: str, label: str, step: int) -> _State:
+    def __new__(cls, value: str, label: str, step: int) -> StepState:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
@@ -50,7 +50,7 @@ class _State(StrEnum):
         return member
 
 
-class IssueState(_State):
+class IssueState(StepState):
     SUBMITTED = 'submitted', '已提交', 1
     ACCEPTED = 'accepted', '已受理', 1
     REJECTED = 'rejected', '未受理', 1
@@ -67,7 +67,7 @@ class IssueState(_State):
     CLOSED = 'closed', '已办结', 5
 
 
-class WishState(_State):
+class WishState(StepState):
     SUBMITTED = 'submitted', '已提交', 1
     REJECTED = 'rejected', '未受理', 1
     OPEN = 'open', '待认领', 1
@@ -182,14 +182,17 @@ def check_transition(kind: Kind, current: str, target: str, *, roles: frozenset[
     table = _table(kind)
     here, there = _member(kind, current), _member(kind, target)
     rule = table.get(here, {}).get(there) if here is not None and there is not None else None
+    check_rule(rule, current=label(current), target=label(target), roles=roles, reason=reason)
+
+
+def check_rule(rule: Rule | None, *, current: str, target: str, roles: frozenset[str], reason: str | None) -> None:
+    """Refuse one edge of any transition table (labels given): no edge, not these roles, or a missing reason."""
     if rule is None:
-        raise DomainError('illegal_transition', '现在是“{current}”，不能改为“{target}”',
-                          current=label(current), target=label(target))
+        raise DomainError('illegal_transition', '现在是“{current}”，不能改为“{target}”', current=current, target=target)
     if not rule.allows(roles):
-        raise DomainError('forbidden', '只有{who}可以把它改为“{target}”',
-                          who=_who(rule), target=there.label)
+        raise DomainError('forbidden', '只有{who}可以把它改为“{target}”', who=_who(rule), target=target)
     if rule.reason_required and not (reason or '').strip():
-        raise DomainError('reason_required', '改为“{target}”需要写明原因', target=there.label)
+        raise DomainError('reason_required', '改为“{target}”需要写明原因', target=target)
 
 
 def allowed_next(kind: Kind, current: str, roles: frozenset[str]) -> list[IssueState] | list[WishState]:

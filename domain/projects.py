@@ -4,27 +4,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from domain.errors import DomainError
-from domain.lifecycle import Rule
-from domain.permissions import ROLE_LABELS
+from domain.lifecycle import Rule, StepState, check_rule
 
 ORIGINS = {'vote': '表决通过', 'outcome': '会议决定', 'wish': '认领的微心愿'}
 
 
-class ProjectState(StrEnum):
-    """A state is its stored value, with a Chinese label and the number of its 五民 step."""
-    label: str
-    step: int
-
-    def __new__(cls, value: str, label: str, step: int) -> ProjectState:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        member.step = step
-        return member
-
+class ProjectState(StepState):
     PREPARING = 'preparing', '筹备中', 4
     UNDERWAY = 'underway', '实施中', 4
     RATING = 'rating', '评价中', 5
@@ -85,14 +72,7 @@ def check_transition(current: str, target: str, *, roles: frozenset[str], reason
     """Refuse a move the table does not allow: DomainError 'illegal_transition', 'forbidden' or 'reason_required'."""
     here, there = _member(current), _member(target)
     rule = TRANSITIONS.get(here, {}).get(there) if here is not None and there is not None else None
-    if rule is None:
-        raise DomainError('illegal_transition', '现在是“{current}”，不能改为“{target}”',
-                          current=label(current), target=label(target))
-    if not rule.allows(roles):
-        who = '、'.join(ROLE_LABELS[role] for role in ROLE_LABELS if role in rule.roles)
-        raise DomainError('forbidden', '只有{who}可以把它改为“{target}”', who=who, target=there.label)
-    if rule.reason_required and not (reason or '').strip():
-        raise DomainError('reason_required', '改为“{target}”需要写明原因', target=there.label)
+    check_rule(rule, current=label(current), target=label(target), roles=roles, reason=reason)
 
 
 def allowed_next(current: str, roles: frozenset[str]) -> list[ProjectState]:
