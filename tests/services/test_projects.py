@@ -5,7 +5,18 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from domain.errors import DomainError
-from models import AuditEntry, Issue, IssueEvent, Milestone, Outcome, Project, ProjectEvent, ProjectStatus, Vote
+from models import (
+    AuditEntry,
+    Issue,
+    IssueEvent,
+    Milestone,
+    Outcome,
+    Project,
+    ProjectEvent,
+    ProjectStatus,
+    Spending,
+    Vote,
+)
 from services import events, project_moves, project_views, projects
 from services.projects import ProjectDraft
 from tests.support import (
@@ -321,6 +332,22 @@ async def test_the_demo_has_a_meeting_decision_under_way_and_a_claimed_wish_bein
     assert (await Issue.get(id=bulb.issue_id)).state == 'claimed'
     again = await demo.load(at=AT + timedelta(hours=1))
     assert again.added['projects'] == 0 and await Project.all().count() == 2
+
+
+async def test_the_demo_project_under_way_shows_money_with_a_receipt_and_pledges_on_its_board(db) -> None:
+    from decimal import Decimal
+
+    from services import board, demo, pledges
+    report = await demo.load(at=AT)
+    lamp = await Project.get(community_id=report.community_id, title='嘉明花园夜间临时车位和消防通道划线')
+    shown = (await board.community_board(report.community_id)).projects
+    line = next(p for p in shown if p.id == lamp.id)
+    assert (line.money.budget, line.money.spent) == (Decimal('4800'), Decimal('1480'))
+    assert (await Spending.get(project_id=lamp.id)).receipt_key is not None
+    ledger = await pledges.ledger(lamp.id)
+    assert [(line.item, line.pledged, line.received) for line in ledger.lines] == \
+        [('夜间划线志愿者', Decimal('6'), Decimal('3')), ('反光锥', Decimal('0'), Decimal('0'))]
+    assert len(await pledges.thanks(lamp.id)) == 1  # two pledged, one agreed to be thanked (and it arrived)
 
 
 async def _demo_staff(community_id: int):
