@@ -4,26 +4,22 @@ then import all rows — or, after confirming, only the good ones. Templates at 
 from __future__ import annotations
 
 from itertools import groupby
-from urllib.parse import quote
 
 from fastapi import Response
-from fastapi.responses import PlainTextResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from nicegui import app, events, ui
 
-from components import admin, session
+from components import admin
 from components.confirm import confirm
+from components.downloads import File, community_download
 from components.frame import error_banner
-from components.signin import login_redirect
 from domain.errors import DomainError
 from domain.i18n import t
 from domain.permissions import Principal
 from services import roster
 
 MAX_SHOWN_ERRORS = 200  # a phone shows the first ones; fixing them usually fixes the rest
-TEMPLATES = {
-    'xlsx': ('居民花名册模板.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
-    'csv': ('居民花名册模板.csv', 'text/csv; charset=utf-8'),
-}
+TEMPLATES = {'xlsx': '居民花名册模板.xlsx', 'csv': '居民花名册模板.csv'}
 
 
 async def roster_page() -> RedirectResponse | None:
@@ -45,16 +41,10 @@ async def template_csv() -> Response:
 
 async def _template(kind: str) -> Response:
     """The template file, for people who may import a roster somewhere; others are sent to sign in or refused."""
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/admin/roster')
-    if not user.communities_with('roster.import'):
-        return PlainTextResponse(t('没有权限进行此操作'), status_code=403)
-    filename, media_type = TEMPLATES[kind]
-    data = roster.template_xlsx() if kind == 'xlsx' else roster.template_csv()
-    return Response(data, media_type=media_type, headers={
-        'Content-Disposition': f"attachment; filename=\"roster-template.{kind}\"; filename*=UTF-8''{quote(filename)}",
-        'Cache-Control': 'no-store'})
+    async def make(_user: Principal, _community_id: int) -> File:
+        return TEMPLATES[kind], roster.template_xlsx() if kind == 'xlsx' else roster.template_csv()
+
+    return await community_download('roster.import', make, back='/admin/roster', fallback=f'roster-template.{kind}')
 
 
 class _RosterScreen:

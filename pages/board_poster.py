@@ -2,22 +2,20 @@
 every printed copy (作废旧海报); /projects/{id}/poster.png and .pdf are the files (permission project.manage)."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from nicegui import app, ui
 from starlette.requests import Request
 
 from components import session
 from components.admin import no_permission, not_found, problem_label, show_problem
 from components.confirm import confirm
+from components.downloads import download
 from components.frame import frame
 from components.signin import login_redirect
 from domain.errors import DomainError
 from domain.i18n import t
 from domain.permissions import can
 from services import board, codes, site_posters
-from services.posters import FORMATS
 from services.project_moves import get_project
 
 
@@ -84,18 +82,9 @@ async def poster_pdf(request: Request, project_id: int) -> Response:
 
 async def _poster(request: Request, project_id: int, fmt: str) -> Response:
     """The poster file for people who may manage the project; a login redirect for nobody, 403/404 otherwise."""
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect(f'/projects/{int(project_id)}/poster')
-    try:
-        filename, data = await site_posters.poster_for(user, project_id, codes.public_base(str(request.base_url)),
-                                                       fmt=fmt)
-    except DomainError as e:
-        return PlainTextResponse(e.message, status_code=403 if e.code == 'forbidden' else 404)
-    return Response(data, media_type=FORMATS[fmt], headers={
-        'Content-Disposition': f"inline; filename=\"project-{int(project_id)}-poster.{fmt}\"; "
-                               f"filename*=UTF-8''{quote(filename)}",
-        'Cache-Control': 'no-store'})
+    base, number = codes.public_base(str(request.base_url)), int(project_id)
+    return await download(lambda user: site_posters.poster_for(user, project_id, base, fmt=fmt),
+                          back=f'/projects/{number}/poster', fallback=f'project-{number}-poster.{fmt}', inline=True)
 
 
 def register() -> None:

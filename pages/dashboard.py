@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import Response
 from nicegui import app, ui
 
-from components import admin, session
+from components import admin
+from components.downloads import File, community_download
 from components.live import on_event
-from components.signin import login_redirect
 from domain import funnel as rules
 from domain.errors import DomainError
 from domain.i18n import t
@@ -25,7 +25,6 @@ from domain.permissions import Principal
 from services import assessment, audit, funnel
 from services.funnel import Filters
 
-XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 ALL = ''  # the "any compound" choice
 SERIES = {'issue': '公共议题', 'wish': '微心愿'}
 LIVE = frozenset({'issue', 'wish', 'project', 'survey', 'rating'})  # event families that move the funnel
@@ -38,24 +37,15 @@ async def dashboard_page():
 
 async def assessment_xlsx(request: Request) -> Response:
     """The 吹哨报到 workbook for the working community, optionally for a period (?since=YYYY-MM-DD&until=…)."""
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/dashboard')
-    wanted = request.query_params.get('community', '')
-    community_id = admin.working_community(user, 'dashboard.view', prefer=int(wanted) if wanted.isdigit() else None)
-    if community_id is None:
-        return PlainTextResponse(t('没有权限进行此操作'), status_code=403)
-    try:
-        period = assessment.Period(_day(request.query_params.get('since')), _day(request.query_params.get('until')))
-    except ValueError:
-        return PlainTextResponse(t('日期格式不对，请用 年-月-日'), status_code=400)
-    try:
-        name, data = await assessment.export_xlsx(user, community_id, period, at=audit.now())
-    except DomainError as e:
-        return PlainTextResponse(e.message, status_code=403 if e.code == 'forbidden' else 400)
-    return Response(data, media_type=XLSX, headers={
-        'Content-Disposition': f"attachment; filename=\"assessment.xlsx\"; filename*=UTF-8''{quote(name)}",
-        'Cache-Control': 'no-store'})
+    async def make(user: Principal, community_id: int) -> File:
+        try:
+            period = assessment.Period(_day(request.query_params.get('since')), _day(request.query_params.get('until')))
+        except ValueError:
+            raise DomainError('invalid_date', '日期格式不对，请用 年-月-日') from None
+        return await assessment.export_xlsx(user, community_id, period, at=audit.now())
+
+    return await community_download('dashboard.view', make, request=request, back='/dashboard',
+                                    fallback='assessment.xlsx', otherwise=400)
 
 
 async def _build(screen: admin.AdminScreen) -> None:

@@ -5,23 +5,21 @@ On a phone each item is a card; from a tablet up the same elements line up as th
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from nicegui import app, ui
 
-from components import admin, session
-from components.signin import login_redirect
+from components import admin
+from components.downloads import File, community_download
 from components.when import local_time
 from domain import triage
-from domain.errors import DomainError
 from domain.i18n import t
 from domain.permissions import Principal
 from services import audit, issue_views, issues, ledger
 from services.ledger import Filters
 
-XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 ALL = ''  # the "any" choice of a filter
 
 
@@ -31,21 +29,11 @@ async def ledger_page() -> RedirectResponse | None:
 
 async def ledger_xlsx(request: Request) -> Response:
     """The Excel export with the page's filters as query parameters, for people who may read the ledger."""
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/ledger')
-    wanted = request.query_params.get('community', '')
-    community_id = admin.working_community(user, 'issue.ledger', prefer=int(wanted) if wanted.isdigit() else None)
-    if community_id is None:
-        return PlainTextResponse(t('没有权限进行此操作'), status_code=403)
-    try:
-        filters = Filters.from_query(request.query_params)
-        name, data = await ledger.export_xlsx(user, community_id, filters, at=audit.now())
-    except DomainError as e:
-        return PlainTextResponse(e.message, status_code=403 if e.code == 'forbidden' else 400)
-    return Response(data, media_type=XLSX, headers={
-        'Content-Disposition': f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(name)}",
-        'Cache-Control': 'no-store'})
+    async def make(user: Principal, community_id: int) -> File:
+        return await ledger.export_xlsx(user, community_id, Filters.from_query(request.query_params), at=audit.now())
+
+    return await community_download('issue.ledger', make, request=request, back='/ledger', fallback='ledger.xlsx',
+                                    otherwise=400)
 
 
 async def _build(screen: admin.AdminScreen) -> None:

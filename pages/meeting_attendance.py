@@ -2,13 +2,12 @@
 the Excel export (/meetings/{id}/attendance.xlsx) and the printable paper sign-in sheet (…/signin-sheet)."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from nicegui import app, ui
 
 from components import session
 from components.admin import no_permission, not_found
+from components.downloads import download
 from components.frame import empty_state, frame
 from components.live import on_event
 from components.signin import login_redirect
@@ -19,7 +18,6 @@ from domain.i18n import t
 from services import attendance, attendance_files
 from services.attendance import Attendance
 
-XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 BLANK_ROWS = 20  # for people who come without an invitation
 SEAT_LOOK = {'present': ('check_circle', 'text-positive'), 'missing': ('cancel', 'text-negative'),
              'empty': ('remove_circle_outline', 'text-grey-6')}
@@ -154,17 +152,9 @@ def _entries(report: Attendance) -> None:
 
 
 async def attendance_download(meeting_id: int) -> Response:
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect(f'/meetings/{int(meeting_id)}/attendance')
-    try:
-        filename, data = await attendance_files.attendance_xlsx(user, meeting_id)
-    except DomainError as e:
-        return PlainTextResponse(e.message, status_code=403 if e.code == 'forbidden' else 404)
-    return Response(data, media_type=XLSX, headers={
-        'Content-Disposition': f"attachment; filename=\"meeting-{int(meeting_id)}-attendance.xlsx\"; "
-                               f"filename*=UTF-8''{quote(filename)}",
-        'Cache-Control': 'no-store'})
+    return await download(lambda user: attendance_files.attendance_xlsx(user, meeting_id),
+                          back=f'/meetings/{int(meeting_id)}/attendance',
+                          fallback=f'meeting-{int(meeting_id)}-attendance.xlsx')
 
 
 async def signin_sheet_page(meeting_id: int) -> RedirectResponse | None:

@@ -2,14 +2,13 @@
 view (/meetings/{id}/screen) — dark, huge, readable from the back row, its count rising as people check in."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from nicegui import app, ui
 from starlette.requests import Request
 
 from components import session
 from components.admin import no_permission, not_found
+from components.downloads import download
 from components.frame import frame
 from components.live import on_event
 from components.qr import qr_data_url
@@ -47,18 +46,10 @@ async def poster_pdf(request: Request, meeting_id: int) -> Response:
 
 async def _poster(request: Request, meeting_id: int, fmt: str) -> Response:
     """The poster file for people who may manage the meeting; a login redirect for nobody, 403/404 otherwise."""
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect(f'/meetings/{int(meeting_id)}')
-    try:
-        filename, data = await posters.poster_for(user, meeting_id, codes.public_base(str(request.base_url)),
-                                                  fmt=fmt)
-    except DomainError as e:
-        return PlainTextResponse(e.message, status_code=403 if e.code == 'forbidden' else 404)
-    return Response(data, media_type=posters.FORMATS[fmt], headers={
-        'Content-Disposition': f"inline; filename=\"meeting-{int(meeting_id)}-poster.{fmt}\"; "
-                               f"filename*=UTF-8''{quote(filename)}",
-        'Cache-Control': 'no-store'})
+    base = codes.public_base(str(request.base_url))
+    return await download(lambda user: posters.poster_for(user, meeting_id, base, fmt=fmt),
+                          back=f'/meetings/{int(meeting_id)}', fallback=f'meeting-{int(meeting_id)}-poster.{fmt}',
+                          inline=True)
 
 
 async def screen_page(request: Request, meeting_id: int) -> RedirectResponse | None:

@@ -4,14 +4,13 @@ the organisers' page /projects/{id}/pledges is pages/pledges_manage.py.
 """
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import Request
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from nicegui import app, ui
 
 from components import admin, session
 from components.admin import NonceSender, not_found, problem_label
+from components.downloads import community_download, download
 from components.frame import frame
 from components.live import on_event
 from components.signin import login_redirect
@@ -23,7 +22,6 @@ from models import Project
 from services import audit, pledge_export, pledges
 from services.project_moves import get_project
 
-XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 OTHER = 0  # the need choice "something else, written by me"
 
 
@@ -177,32 +175,15 @@ def withdraw_dialog(user: Principal, view: pledges.PledgeView, stage: ui.element
 
 async def project_xlsx(project_id: int) -> Response:
     """One project's pledge ledger for organisers (pledge.confirm)."""
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect(f'/projects/{int(project_id)}/pledges')
-    return await _download(lambda: pledge_export.project_xlsx(user, project_id, at=audit.now()))
+    return await download(lambda user: pledge_export.project_xlsx(user, project_id, at=audit.now()),
+                          back=f'/projects/{int(project_id)}/pledges', fallback='pledges.xlsx')
 
 
 async def community_xlsx(request: Request) -> Response:
     """The community-wide pledge ledger; `?community=` picks one of the downloader's communities."""
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/projects')
-    wanted = request.query_params.get('community', '')
-    community_id = admin.working_community(user, 'pledge.confirm', prefer=int(wanted) if wanted.isdigit() else None)
-    if community_id is None:
-        return PlainTextResponse(t('没有权限进行此操作'), status_code=403)
-    return await _download(lambda: pledge_export.community_xlsx(user, community_id, at=audit.now()))
-
-
-async def _download(make) -> Response:
-    try:
-        name, data = await make()
-    except DomainError as e:
-        return PlainTextResponse(e.message, status_code={'forbidden': 403, 'not_found': 404}.get(e.code, 400))
-    return Response(data, media_type=XLSX, headers={
-        'Content-Disposition': f"attachment; filename=\"pledges.xlsx\"; filename*=UTF-8''{quote(name)}",
-        'Cache-Control': 'no-store'})
+    return await community_download(
+        'pledge.confirm', lambda user, community_id: pledge_export.community_xlsx(user, community_id, at=audit.now()),
+        request=request, back='/projects', fallback='pledges.xlsx')
 
 
 def register() -> None:

@@ -2,15 +2,13 @@
 the resulting 三事分送清单 — on screen, printable, as Excel — where a 大事 shows the street's reply due date."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from nicegui import app, ui
 
-from components import admin, session
+from components import admin
+from components.downloads import File, community_download
 from components.frame import empty_state
 from components.live import on_event
-from components.signin import login_redirect
 from components.when import local_time
 from domain import lifecycle
 from domain.errors import DomainError
@@ -20,7 +18,6 @@ from domain.triage import LEADS, SCALE_LEAD, SCALES, STREET_REPLY_WORKING_DAYS
 from services import triage
 from services.triage import DispatchItem, Pending
 
-XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 QUIET_EVENTS = {'issue.supported'}  # a support changes nothing on this board
 
 
@@ -34,17 +31,11 @@ async def _board(screen: admin.AdminScreen) -> None:
 
 async def dispatch_download() -> Response:
     """The 三事分送清单 of the working community as Excel, for people who may triage there."""
-    user = await session.current_user()
-    if not user.is_authenticated:
-        return login_redirect('/triage')
-    community_id = admin.working_community(user, 'issue.triage')
-    if community_id is None:
-        return PlainTextResponse(t('没有权限进行此操作'), status_code=403)
-    lst = await triage.dispatch_list(user, community_id)
-    filename = f'三事分送清单-{local_time(lst.at)[:10]}.xlsx'
-    return Response(triage.dispatch_xlsx(lst), media_type=XLSX, headers={
-        'Content-Disposition': f"attachment; filename=\"dispatch-list.xlsx\"; filename*=UTF-8''{quote(filename)}",
-        'Cache-Control': 'no-store'})
+    async def make(user: Principal, community_id: int) -> File:
+        lst = await triage.dispatch_list(user, community_id)
+        return f'三事分送清单-{local_time(lst.at)[:10]}.xlsx', triage.dispatch_xlsx(lst)
+
+    return await community_download('issue.triage', make, back='/triage', fallback='dispatch-list.xlsx')
 
 
 class _Board:

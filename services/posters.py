@@ -42,7 +42,7 @@ BUNDLED = {'Bold': FONTS / 'NotoSansSC-gongshang-subset-Bold.otf',
 SYSTEM = {'Bold': Path('/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc'),
           'Regular': Path('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')}
 SYSTEM_SC_INDEX = 2  # 'Noto Sans CJK SC' in Debian's collection (JP, KR, SC, TC, HK, …)
-FORMATS = {'png': 'image/png', 'pdf': 'application/pdf'}
+FORMATS = ('png', 'pdf')  # the files a poster comes as; their media types are in components/downloads.py
 
 
 class PosterMeeting(Protocol):
