@@ -7,21 +7,20 @@ every rating and comment (/projects/{id}/ratings).
 """
 from __future__ import annotations
 
-import base64
 from urllib.parse import quote
 
-from nicegui import events, ui
+from nicegui import ui
 
 from components.admin import problem_label, show_problem
 from components.live import on_event
+from components.photo_picker import PhotoPicker
 from components.when import local_time
-from domain import photos as photo_rules
 from domain import satisfaction
 from domain.credentials import safe_next
 from domain.errors import DomainError
 from domain.i18n import t
 from domain.permissions import Principal
-from services import photos, rating_views, ratings
+from services import rating_views, ratings
 
 # value → (face icon, Quasar colour): big enough for an old thumb, told apart by face and colour, not colour alone
 FACES = {
@@ -58,7 +57,6 @@ class _Section:
         self.public = public
         self.body: ui.refreshable | None = None
         self.count: ui.label | None = None
-        self.photo: photos.ProcessedPhoto | None = None
 
     async def draw(self) -> None:
         try:
@@ -146,37 +144,14 @@ class _Section:
         ui.label(t('还想说点什么吗？（可不填）')).classes('text-base')
         comment = ui.textarea(t('意见或建议')).classes('w-full text-lg') \
             .props(f'outlined autogrow maxlength={satisfaction.MAX_COMMENT}').mark('rating-comment')
-        self.photo = None
-        thumbnail = ui.element().classes('w-full')
-        photo_problem = problem_label()
-
-        async def received(event: events.UploadEventArguments) -> None:
-            try:
-                photo_rules.check_size(event.file.size(), filename=event.file.name)
-                checked = await photos.process_async(await event.file.read(), filename=event.file.name)
-            except DomainError as e:
-                show_problem(photo_problem, e)
-                return
-            show_problem(photo_problem, None)
-            self.photo = checked
-            thumbnail.clear()
-            with thumbnail:  # our own re-encoded bytes
-                ui.image('data:image/jpeg;base64,' + base64.b64encode(checked.jpeg).decode()) \
-                    .classes('w-24 h-24 rounded').props('fit=cover')
-
-        def rejected() -> None:
-            show_problem(photo_problem, DomainError('photo_too_large', '照片太大了，每张不能超过 {mb} MB',
-                                                    mb=photo_rules.MAX_BYTES // 2**20))
-
-        ui.upload(label=t('加一张照片'), auto_upload=True, max_file_size=photo_rules.MAX_BYTES,
-                  on_upload=received, on_rejected=rejected) \
-            .props('accept="image/*" flat bordered').classes('w-full').mark('rating-photo')
+        photo = PhotoPicker(t('加一张照片'), marker='rating-photo', single=True)
         problem = problem_label()
 
         async def send() -> None:
             button.disable()
             try:
-                await ratings.annotate(self.user, rating_id, comment=comment.value or '', photo=self.photo)
+                await ratings.annotate(self.user, rating_id, comment=comment.value or '',
+                                       photo=next((picked.photo for picked in photo.photos), None))
             except DomainError as e:
                 show_problem(problem, e)
                 button.enable()

@@ -35,8 +35,12 @@ def check_size(size: int, *, filename: str = '') -> None:
     if size <= 0:
         raise DomainError('photo_empty', '照片文件是空的，请重新选择', filename=filename)
     if size > MAX_BYTES:
-        raise DomainError('photo_too_large', '照片太大了，每张不能超过 {mb} MB', mb=MAX_BYTES // 2**20,
-                          filename=filename)
+        raise too_large(filename=filename)
+
+
+def too_large(*, filename: str = '') -> DomainError:
+    """The refusal for a photo over MAX_BYTES (also when the browser's own limit turned it away)."""
+    return DomainError('photo_too_large', '照片太大了，每张不能超过 {mb} MB', mb=MAX_BYTES // 2**20, filename=filename)
 
 
 def check_format(kind: str | None, *, filename: str = '') -> str:

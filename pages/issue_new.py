@@ -5,21 +5,20 @@ services.photos checks every byte again (here on arrival, so the person hears at
 """
 from __future__ import annotations
 
-import base64
-
 from fastapi.responses import RedirectResponse
-from nicegui import events, ui
+from nicegui import ui
 
 from components import session
 from components.admin import problem_label, show_problem, working_community
 from components.frame import frame
+from components.photo_picker import PhotoPicker
 from components.signin import login_redirect
 from domain import photos as photo_rules
 from domain import triage
 from domain.errors import DomainError
 from domain.i18n import t
 from domain.permissions import Principal, can
-from services import issue_views, issues, photos
+from services import issue_views, issues
 from services.issues import Draft
 
 WHOLE_COMPOUND = 0  # building choice "the whole compound"
@@ -41,11 +40,10 @@ async def raise_page() -> RedirectResponse | None:
 
 
 class RaiseForm:
-    """The form's state: the fields, the photos received so far, and whether a submit is running."""
+    """The form's state: the fields, the photos picked so far, and whether a submit is running."""
 
     def __init__(self, user: Principal, community_id: int, places: issue_views.Places) -> None:
         self.user, self.community_id, self.places = user, community_id, places
-        self.photos: list[tuple[str, bytes, str]] = []  # (name, original bytes, data URL of the re-encoded one)
         self.submitting = False
         self.on_behalf = user.resident_id is None  # staff without a resident record always record for someone
 
@@ -87,48 +85,7 @@ class RaiseForm:
 
     def _photos(self) -> None:
         ui.label(t('照片（最多 {n} 张）', n=photo_rules.MAX_PHOTOS)).classes('text-lg font-bold')
-        self.upload = ui.upload(label=t('拍照或选择照片'), multiple=True, auto_upload=True,
-                                max_file_size=photo_rules.MAX_BYTES, on_upload=self._received,
-                                on_rejected=self._rejected) \
-            .props('accept="image/*" flat bordered').classes('w-full').mark('photos')
-        self.photo_problem = problem_label()
-        self.thumbnails = ui.refreshable(self._thumbnails)
-        self.thumbnails()
-
-    def _thumbnails(self) -> None:
-        if not self.photos:
-            return
-        ui.label(t('已选 {n} 张', n=len(self.photos))).classes('gs-muted').mark('photo-count')
-        with ui.row().classes('w-full gap-2'):
-            for index, (_name, _data, url) in enumerate(self.photos):
-                with ui.column().classes('items-center gap-0'):
-                    ui.image(url).classes('w-24 h-24 rounded').props('fit=cover')
-                    ui.button(t('删除'), on_click=lambda _e, i=index: self._remove(i)) \
-                        .props('flat dense color=negative').classes('text-base')
-
-    async def _received(self, event: events.UploadEventArguments) -> None:
-        try:
-            photos.check_count(len(self.photos), 1)
-            photo_rules.check_size(event.file.size(), filename=event.file.name)  # before reading it into memory
-            data = await event.file.read()
-            checked = await photos.process_async(data, filename=event.file.name)
-            photos.check_count(len(self.photos), 1)  # again: several photos of one pick arrive side by side
-        except DomainError as e:
-            show_problem(self.photo_problem, e)
-            return
-        show_problem(self.photo_problem, None)
-        url = 'data:image/jpeg;base64,' + base64.b64encode(checked.jpeg).decode()  # our own re-encoded bytes
-        self.photos.append((event.file.name, checked, url))  # the original is dropped here
-        self.thumbnails.refresh()
-
-    def _rejected(self) -> None:
-        show_problem(self.photo_problem, DomainError('photo_too_large', '照片太大了，每张不能超过 {mb} MB',
-                                                     mb=photo_rules.MAX_BYTES // 2**20))
-
-    def _remove(self, index: int) -> None:
-        if 0 <= index < len(self.photos):
-            del self.photos[index]
-        self.thumbnails.refresh()
+        self.picker = PhotoPicker(t('拍照或选择照片'), marker='photos')
 
     def _staff(self) -> None:
         with ui.card().classes('gs-card w-full gap-2').mark('on-behalf'):
@@ -154,7 +111,7 @@ class RaiseForm:
         self.submitting = True
         self.submit_button.disable()
         try:
-            data = [checked for _name, checked, _url in self.photos]  # already re-encoded: not decoded again
+            data = [picked.photo for picked in self.picker.photos]  # already re-encoded: not decoded again
             if self.on_behalf:
                 item = await issues.record_for_resident(self.user, self.community_id, self._draft(),
                                                         channel=self.channel.value or '',

@@ -3,31 +3,31 @@ of the receipt, void a mistaken one with a reason. The money section above the f
 
 Each form carries a client nonce (a double tap records once). When the service answers 'over_budget', a dialog
 shows by how much and asks for the reason; without one nothing is stored. The receipt is checked on arrival
-(size before reading, then services.photos), like the photos of /issues/new.
+by components.photo_picker, like the photos of /issues/new.
 """
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import date, datetime
 
 from fastapi.responses import RedirectResponse
-from nicegui import events, ui
+from nicegui import ui
 
 from components import session
 from components.admin import dialog_buttons, no_permission, not_found, problem_label, show_problem
 from components.frame import frame
 from components.live import on_event
+from components.photo_picker import PhotoPicker
 from components.project_money import money_panel
 from components.signin import login_redirect
 from domain import money as rules
-from domain import photos as photo_rules
 from domain.errors import DomainError
 from domain.i18n import t
 from domain.meetings import LOCAL
 from domain.permissions import Principal, can
 from domain.projects import WORKING
-from services import budget, photos
+from services import budget
+from services.photos import ProcessedPhoto
 from services.project_moves import get_project
 
 
@@ -62,13 +62,12 @@ async def money_page(project_id: int) -> RedirectResponse | None:
 
 
 class Books:
-    """The bookkeeping forms of one project: their fields, nonces, the receipt received so far, and busy flags."""
+    """The bookkeeping forms of one project: their fields, nonces, the receipt picked so far, and busy flags."""
 
     def __init__(self, user: Principal, project_id: int, stage: ui.element) -> None:
         self.user, self.project_id, self.stage = user, project_id, stage
         self.spend_nonce = uuid.uuid4().hex
         self.line_nonce = uuid.uuid4().hex
-        self.receipt: tuple[photos.ProcessedPhoto, str] | None = None
         self.busy = False
 
     async def draw(self) -> None:
@@ -94,46 +93,10 @@ class Books:
             self.spent_on = ui.input(t('支出日期'), value=_today().isoformat()).classes('w-full text-lg') \
                 .props('outlined type=date').mark('spend-date')
             ui.label(t('票据照片')).classes('text-lg font-bold')
-            self.upload = ui.upload(label=t('拍票据或选择照片'), auto_upload=True, max_files=1,
-                                    max_file_size=photo_rules.MAX_BYTES, on_upload=self._received,
-                                    on_rejected=self._rejected) \
-                .props('accept="image/*" flat bordered').classes('w-full').mark('receipt')
-            self.receipt_problem = problem_label()
-            self.thumbnail = ui.refreshable(self._thumbnail)
-            self.thumbnail()
+            self.receipt = PhotoPicker(t('拍票据或选择照片'), marker='receipt', single=True)
             self.spend_problem = problem_label()
             self.spend_button = ui.button(t('记账'), icon='receipt_long', on_click=self.record) \
                 .classes('w-full text-xl').props('unelevated').mark('spend-submit')
-
-    def _thumbnail(self) -> None:
-        if self.receipt is None:
-            return
-        photo, _name = self.receipt
-        with ui.row().classes('items-center gap-2').mark('receipt-ready'):
-            ui.image('data:image/jpeg;base64,' + base64.b64encode(photo.jpeg).decode()) \
-                .classes('w-24 h-24 rounded').props('fit=cover')
-            ui.button(t('删除'), on_click=self._drop_receipt).props('flat dense color=negative').classes('text-base')
-
-    async def _received(self, event: events.UploadEventArguments) -> None:
-        try:
-            photo_rules.check_size(event.file.size(), filename=event.file.name)  # before reading it into memory
-            checked = await photos.process_async(await event.file.read(), filename=event.file.name)
-        except DomainError as e:
-            show_problem(self.receipt_problem, e)
-            return
-        finally:
-            self.upload.reset()
-        show_problem(self.receipt_problem, None)
-        self.receipt = (checked, event.file.name)  # our own re-encoded bytes; the original is dropped here
-        self.thumbnail.refresh()
-
-    def _rejected(self) -> None:
-        show_problem(self.receipt_problem, DomainError('photo_too_large', '照片太大了，每张不能超过 {mb} MB',
-                                                       mb=photo_rules.MAX_BYTES // 2**20))
-
-    def _drop_receipt(self) -> None:
-        self.receipt = None
-        self.thumbnail.refresh()
 
     async def record(self) -> None:
         if self.busy:  # a second tap while the first is still saving
@@ -148,7 +111,7 @@ class Books:
         if done:
             for field in (self.amount, self.item, self.payee):
                 field.value = ''
-            self._drop_receipt()
+            self.receipt.clear()
             self.spend_nonce = uuid.uuid4().hex
             ui.notify(t('已记账'), type='positive')
 
@@ -169,7 +132,10 @@ class Books:
         await budget.record_spending(
             self.user, self.project_id, source=self.source.value or '', amount=self.amount.value or '',
             item=self.item.value or '', payee=self.payee.value or '', spent_on=_date(self.spent_on.value),
-            receipt=self.receipt, over_reason=over_reason, nonce=self.spend_nonce)
+            receipt=self._receipt(), over_reason=over_reason, nonce=self.spend_nonce)
+
+    def _receipt(self) -> tuple[ProcessedPhoto, str] | None:
+        return next(((picked.photo, picked.name) for picked in self.receipt.photos), None)
 
     async def _ask_over_reason(self, message: str) -> bool:
         """The over-budget dialog: True when the spending was recorded with a reason, False when given up."""

@@ -6,21 +6,20 @@ limits are a courtesy. The send button carries a nonce: a double tap posts once.
 """
 from __future__ import annotations
 
-import base64
-
 from fastapi.responses import RedirectResponse
-from nicegui import events, ui
+from nicegui import ui
 
 from components import session
 from components.admin import NonceSender, not_found, problem_label, show_problem
 from components.frame import frame
+from components.photo_picker import PhotoPicker
 from components.signin import login_redirect
 from domain import photos as photo_rules
 from domain import projects as rules
 from domain.errors import DomainError
 from domain.i18n import t
 from domain.permissions import Principal
-from services import photos, progress, projects
+from services import progress, projects
 
 
 async def update_page(project_id: int) -> RedirectResponse | None:
@@ -44,7 +43,6 @@ class UpdateForm:
 
     def __init__(self, user: Principal, project_id: int, statuses: dict[int, str]) -> None:
         self.user, self.project_id, self.statuses = user, project_id, statuses
-        self.photos: list[tuple[str, photos.ProcessedPhoto, str, str]] = []  # (phase, photo, filename, data URL)
 
     def draw(self) -> None:
         self.text = ui.textarea(t('进展说明'), placeholder=t('今天做了什么、下一步做什么')).classes('w-full text-lg') \
@@ -54,53 +52,12 @@ class UpdateForm:
         self.progress = ui.number(t('进度 %（可不填，选了阶段就按阶段）'), min=0, max=100, step=1, precision=0) \
             .classes('w-full text-lg').props('outlined').mark('update-progress')
         ui.label(t('照片（最多 {n} 张）', n=photo_rules.MAX_PHOTOS)).classes('text-lg font-bold')
-        for phase, label in rules.PHASES.items():
-            ui.upload(label=t('拍{phase}的照片', phase=t(label)), multiple=True, auto_upload=True,
-                      max_file_size=photo_rules.MAX_BYTES, on_upload=lambda e, p=phase: self._received(p, e),
-                      on_rejected=self._rejected) \
-                .props('accept="image/*" flat bordered').classes('w-full').mark(f'upload-{phase}')
-        self.photo_problem = problem_label()
-        self.thumbnails = ui.refreshable(self._thumbnails)
-        self.thumbnails()
+        self.picker = PhotoPicker(lambda caption: t('拍{phase}的照片', phase=caption), marker='upload',
+                                  tags={phase: t(label) for phase, label in rules.PHASES.items()})
         self.problem = problem_label()
         self.sender = NonceSender(self.problem)
         self.button = ui.button(t('发布'), icon='send', on_click=self.submit).classes('w-full text-xl') \
             .props('unelevated').mark('update-send')
-
-    def _thumbnails(self) -> None:
-        if not self.photos:
-            return
-        ui.label(t('已选 {n} 张', n=len(self.photos))).classes('gs-muted').mark('photo-count')
-        with ui.element('div').classes('w-full grid grid-cols-3 gap-2'):
-            for index, (phase, _photo, _name, url) in enumerate(self.photos):
-                with ui.column().classes('items-center gap-0'):
-                    ui.image(url).classes('w-full aspect-square rounded').props('fit=cover')
-                    ui.label(t(rules.PHASES[phase])).classes('text-base')
-                    ui.button(t('删除'), on_click=lambda _e, i=index: self._remove(i)) \
-                        .props('flat dense color=negative').classes('text-base')
-
-    async def _received(self, phase: str, event: events.UploadEventArguments) -> None:
-        try:
-            photos.check_count(len(self.photos), 1)
-            photo_rules.check_size(event.file.size(), filename=event.file.name)  # before reading it into memory
-            checked = await photos.process_async(await event.file.read(), filename=event.file.name)
-            photos.check_count(len(self.photos), 1)  # again: several photos of one pick arrive side by side
-        except DomainError as e:
-            show_problem(self.photo_problem, e)
-            return
-        show_problem(self.photo_problem, None)
-        url = 'data:image/jpeg;base64,' + base64.b64encode(checked.jpeg).decode()  # our own re-encoded bytes
-        self.photos.append((phase, checked, event.file.name, url))
-        self.thumbnails.refresh()
-
-    def _rejected(self) -> None:
-        show_problem(self.photo_problem, DomainError('photo_too_large', '照片太大了，每张不能超过 {mb} MB',
-                                                     mb=photo_rules.MAX_BYTES // 2**20))
-
-    def _remove(self, index: int) -> None:
-        if 0 <= index < len(self.photos):
-            del self.photos[index]
-        self.thumbnails.refresh()
 
     async def submit(self) -> None:
         value = self.progress.value
@@ -113,7 +70,7 @@ class UpdateForm:
         async def post(nonce: str) -> object:
             return await progress.post_update(
                 self.user, self.project_id, text=self.text.value or '', progress=number, status_id=self.status.value,
-                photos=[(phase, photo, name) for phase, photo, name, _url in self.photos], nonce=nonce)
+                photos=[(picked.tag, picked.photo, picked.name) for picked in self.picker.photos], nonce=nonce)
 
         if await self.sender.send(self.button, post):
             ui.navigate.to(f'/projects/{int(self.project_id)}')
