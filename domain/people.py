@@ -77,7 +77,7 @@ def parse_birth_year(value: object, *, this_year: int) -> int:
     text = str(value).strip()
     if text.endswith('.0'):
         text = text[:-2]
-    if not text.isdigit():
+    if not text.isdecimal():
         raise ValueError('出生年份应为四位数字，例如 1956')
     year = int(text)
     if not this_year - 120 <= year <= this_year:

@@ -12,7 +12,7 @@ _UNIT_ROOM = re.compile(r'(\d+)\s*单元\s*(\d+)\s*(?:室|号|房)?\s*$')
 
 def natural_key(text: str) -> tuple:
     """Sort key where digit runs compare as numbers: '2栋' < '10栋', '102' < '1001'."""
-    return tuple((0, int(part), '') if part.isdigit() else (1, 0, part)
+    return tuple((0, int(part), '') if part.isdecimal() else (1, 0, part)
                  for part in _CHUNKS.split(text or '') if part)
 
 

@@ -89,7 +89,7 @@ def check_comment(value: object) -> str:
 
 def check_threshold(value: object) -> int:
     """A whole percent from 50 to 100: DomainError 'invalid_threshold' otherwise (text, decimals, 0, 120 …)."""
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not LOWEST_THRESHOLD <= value <= HIGHEST_THRESHOLD:
         raise DomainError('invalid_threshold', '满意度门槛请填 {low} 到 {high} 之间的整数',

@@ -24,7 +24,7 @@ NOT_FOUND = '找不到这次议事会'
 
 async def detail_page(meeting_id: str) -> None:
     user = await session.current_user()
-    number = int(meeting_id) if meeting_id.isdigit() and len(meeting_id) < 10 else None
+    number = int(meeting_id) if meeting_id.isdecimal() and len(meeting_id) < 10 else None
     try:
         if number is None:
             raise DomainError('not_found', NOT_FOUND)

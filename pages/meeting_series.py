@@ -91,7 +91,7 @@ async def _form(user: Principal, community_id: int) -> None:
     async def save() -> None:
         try:
             hour, _, minute = (clock.value or '').partition(':')
-            if not (hour.isdigit() and minute.isdigit()):
+            if not (hour.isdecimal() and minute.isdecimal()):
                 raise DomainError('bad_time', '开会时间不对')
             series = await meeting_series.create_series(
                 user, community_id, **fields.values(), cadence=cadence.value or '', weekday=weekday.value,

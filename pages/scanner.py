@@ -144,7 +144,7 @@ def _scan_time(value: object) -> datetime | None:
 async def _body(request: Request) -> bytes | None:
     """The request body, or None when it passes MAX_BODY (read no further than that)."""
     declared = request.headers.get('content-length') or '0'
-    if not declared.isdigit() or int(declared) > MAX_BODY:
+    if not declared.isdecimal() or int(declared) > MAX_BODY:
         return None
     raw = b''
     async for chunk in request.stream():

@@ -262,8 +262,8 @@ async def screen_page(request: Request, vote_id: str) -> RedirectResponse | None
     """Full screen for the projector: the vote's live tally and the QR to vote (for people of the community)."""
     user = await session.current_user()
     if not user.is_authenticated:
-        return login_redirect(f'/votes/{vote_id}/screen' if vote_id.isdigit() else '/votes')
-    number = int(vote_id) if vote_id.isdigit() and len(vote_id) < 10 else None
+        return login_redirect(f'/votes/{vote_id}/screen' if vote_id.isdecimal() else '/votes')
+    number = int(vote_id) if vote_id.isdecimal() and len(vote_id) < 10 else None
     try:
         if number is None:
             raise DomainError('not_found', NOT_FOUND)

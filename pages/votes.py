@@ -109,7 +109,7 @@ async def new_page(outcome: int = 0) -> RedirectResponse | None:
 
 def vote_number(vote_id: str) -> int | None:
     """The id in an address, or None for anything that is not a plain number."""
-    return int(vote_id) if vote_id.isdigit() and len(vote_id) < 10 else None
+    return int(vote_id) if vote_id.isdecimal() and len(vote_id) < 10 else None
 
 
 async def edit_page(vote_id: str) -> RedirectResponse | None:

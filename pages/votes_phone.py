@@ -35,7 +35,7 @@ CARD = 'gs-card w-full gap-2 items-center py-4'
 
 def vote_number(text: str) -> int | None:
     """The id in the address, or None for anything that is not a plain number (→ 找不到)."""
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 async def load_view(user: Principal, vote_id: str) -> VoteView | None:

@@ -63,7 +63,7 @@ class Filters:
             value = (params.get(name) or '').strip()
             if not value:
                 return None
-            if not value.isdigit():
+            if not value.isdecimal():
                 raise DomainError('invalid_filter', '筛选条件不对：{name}', name=name)
             return int(value)
 
@@ -207,7 +207,7 @@ def _query(community_id: int, filters: Filters):
     text = filters.text.strip()
     if text:
         condition = Q(title__icontains=text) | Q(body__icontains=text) | Q(author_name__icontains=text)
-        if text.lstrip('#').isdigit():
+        if text.lstrip('#').isdecimal():
             condition |= Q(id=int(text.lstrip('#')))
         query = query.filter(condition)
     return query

@@ -64,7 +64,7 @@ async def test_anyone_reads_the_meeting_page_without_signing_in_and_sees_no_phon
 
 
 async def test_a_bad_address_says_the_meeting_cannot_be_found(user: User, world) -> None:
-    for path in ('/meetings/99999', '/meetings/abc', '/meetings/12345678901234'):
+    for path in ('/meetings/99999', '/meetings/abc', '/meetings/12345678901234', '/meetings/²'):  # ² isdigit
         await user.open(path)
         await user.should_see('找不到这次议事会')
 
