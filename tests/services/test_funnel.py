@@ -96,3 +96,15 @@ async def test_a_resident_may_not_read_the_dashboard(world) -> None:
     with pytest.raises(DomainError) as refused:
         await funnel.dashboard(volunteer, world['community'].id)
     assert refused.value.code == 'forbidden'
+
+
+async def test_open_dashboards_share_one_count_until_the_data_changes_and_never_show_an_old_one(world) -> None:
+    import asyncio
+    first, second = await asyncio.gather(funnel.dashboard(world['staff'], world['community'].id),
+                                         funnel.dashboard(world['staff'], world['community'].id))
+    assert first is second  # two screens redrawing for the same event: one load, one count
+    before = first.issues.total.counts[1]
+    await issues.move(world['staff'], world['later'].id, 'accepted', at=day(40))
+    await issues.move(world['staff'], world['later'].id, 'triaged', at=day(41))
+    after = await funnel.dashboard(world['staff'], world['community'].id)
+    assert after is not first and after.issues.total.counts[1] == before + 1
