@@ -7,6 +7,7 @@ every rating and comment (/projects/{id}/ratings).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import quote
 
 from nicegui import ui
@@ -57,6 +58,7 @@ class _Section:
         self.public = public
         self.body: ui.refreshable | None = None
         self.count: ui.label | None = None
+        self.shown: rating_views.RoundResult | None = None  # the open round as the count line shows it
 
     async def draw(self) -> None:
         try:
@@ -76,17 +78,20 @@ class _Section:
                 ui.link(t('查看全部评价和意见'), f'/projects/{int(self.project_id)}/ratings') \
                     .classes('text-lg').mark('rating-all')
 
-    async def recount(self, _event=None) -> None:
-        if self.count is None or self.count.is_deleted:
+    def recount(self, event) -> None:
+        """Another rating came in: the count it carries (counted once by the service, not once per open page)."""
+        rated = event.payload.get('rated')
+        if self.count is None or self.count.is_deleted or self.shown is None or not isinstance(rated, int):
             return
-        view = await rating_views.panel(self.user, self.project_id)
-        if view.open is not None and self.count is not None and not self.count.is_deleted:  # redrawn meanwhile
-            self.count.text = _count_text(view.open)
+        if rated > self.shown.counts.total:  # events of two ratings may arrive in either order: never count down
+            self.shown = replace(self.shown, counts=satisfaction.Counts(satisfied=rated))
+            self.count.text = _count_text(self.shown)
 
     def _open(self, view: rating_views.RatingPanel) -> None:
         current = view.open
         ui.label(t('第{round}轮评价进行中', round=current.round)).classes('text-primary text-lg font-bold') \
             .mark('rating-open')
+        self.shown = current
         self.count = ui.label(_count_text(current)).classes('gs-muted').mark('rating-count')
         if view.mine is not None:
             self._mine(view.mine)

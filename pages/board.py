@@ -25,6 +25,9 @@ from services import board
 Section = Callable[..., Awaitable[None]]  # (user, project_id, *, public) — the four section components
 
 
+BUSY_TIMEOUT = 20.0  # seconds a board page may take to build under load
+
+
 async def project_page(project_id: int, v: str | None = None) -> None:
     user = await session.current_user()
     try:
@@ -178,5 +181,7 @@ def _rating_text(result: board.RoundLine) -> str:
 
 
 def register() -> None:
-    ui.page('/board/project/{project_id}', title='共商 · 公开栏')(project_page)
-    ui.page('/board/{community_id}', title='共商 · 公开栏')(community_page)
+    # a crowd scanning the site poster at once: a page that takes longer than NiceGUI's 3 s default is still sent
+    # (people wait a little) instead of failing with a 500 — bench/rating_site.py --per-second 50
+    ui.page('/board/project/{project_id}', title='共商 · 公开栏', response_timeout=BUSY_TIMEOUT)(project_page)
+    ui.page('/board/{community_id}', title='共商 · 公开栏', response_timeout=BUSY_TIMEOUT)(community_page)

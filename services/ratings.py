@@ -171,7 +171,8 @@ async def _store(survey: Survey, resident_id: int, *, value: str, comment: str, 
                                      'channel': channel, 'invited': invited}, at=at, using_db=conn)
     except IntegrityError:  # two phones of one resident at the same moment: the first stored stands
         return _replayed(await Rating.get(survey_id=survey.id, resident_id=resident_id), value)
-    await _publish('rating.created', survey)
+    # the count rides on the event, so that the open pages show it without each asking the database
+    await _publish('rating.created', survey, rated=await Rating.filter(survey_id=survey.id).count())
     return rating
 
 
