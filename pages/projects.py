@@ -39,6 +39,11 @@ async def list_page() -> RedirectResponse | None:
         if can(user, 'project.manage', community_id):
             ui.button(t('立项'), icon='add', on_click=lambda: ui.navigate.to('/projects/new')) \
                 .classes('w-full text-xl').props('unelevated').mark('new-project')
+        with ui.row().classes('w-full gap-4'):
+            ui.link(t('公开栏'), f'/board/{int(community_id)}').classes('text-lg').mark('link-community-board')
+            if can(user, 'pledge.confirm', community_id):
+                ui.link(t('投工投劳台账（Excel）'), f'/pledges.xlsx?community={int(community_id)}') \
+                    .classes('text-lg').mark('link-pledges-xlsx')
         chosen = {'filter': ''}
 
         @ui.refreshable

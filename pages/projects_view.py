@@ -49,6 +49,7 @@ async def view_page(project_id: int) -> RedirectResponse | None:
         async def header() -> None:
             fresh = await project_views.progress_view(user, project_id)
             _header(fresh.summary)
+            _links(user, fresh.summary)
             _moves(user, fresh, stage, header.refresh)
 
         await header()
@@ -95,6 +96,15 @@ def _header(summary: project_views.ProjectSummary) -> None:
         _line(t('施工地点'), ' '.join(p for p in (summary.compound_name, summary.site) if p))
         _line(t('计划完工'), summary.due_on.isoformat() if summary.due_on else '')
         _line(t('立项时间'), local_time(summary.created_at))
+
+
+def _links(user: Principal, summary: project_views.ProjectSummary) -> None:
+    """The public board everyone may show a neighbour, and the site poster for those who run the project."""
+    with ui.row().classes('w-full gap-4'):
+        ui.link(t('公开栏'), f'/board/project/{int(summary.id)}').classes('text-lg').mark('link-board')
+        if can(user, 'project.manage', summary.community_id):
+            ui.link(t('现场二维码海报'), f'/projects/{int(summary.id)}/poster').classes('text-lg') \
+                .mark('link-poster')
 
 
 def _line(caption: str, value: str, *, marker: str | None = None) -> None:

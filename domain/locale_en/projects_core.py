@@ -29,4 +29,6 @@ EN = {
     '公开栏': 'Public board',
     '项目进度、经费收支、投工投劳和满意度评价': 'Project progress, money in and out, pledged help and ratings',
     '查看公开栏': 'Open the public board',
+    '现场二维码海报': 'Site QR poster',
+    '投工投劳台账（Excel）': 'Pledge ledger (Excel)',
 }

@@ -93,15 +93,29 @@ async def test_a_resident_sees_the_project_with_a_masked_phone_and_no_staff_butt
     await user.open('/projects')
     await user.should_see('1栋加装电梯')
     await user.should_not_see(marker='new-project')
+    await user.should_see(marker='link-community-board')
+    await user.should_not_see(marker='link-pledges-xlsx')
     await user.open(f'/projects/{project.id}')
     await user.should_see('139****5678')
     await user.should_not_see(LEAD_PHONE)
-    for marker in ('move-underway', 'move-cancelled', 'edit-project', 'post-update', 'stage-save', 'add-milestone'):
+    await user.should_see(marker='link-board')  # the public board, to show a neighbour
+    for marker in ('move-underway', 'move-cancelled', 'edit-project', 'post-update', 'stage-save', 'add-milestone',
+                   'link-poster'):
         await user.should_not_see(marker=marker)
     await user.open('/projects/new')
     await user.should_see(marker='no-permission')
     await user.open(f'/projects/{project.id}/edit')
     await user.should_not_see(marker='save')
+
+
+async def test_staff_find_the_site_poster_and_the_pledge_ledger_from_the_project_pages(user: User, world) -> None:
+    project = await _project(world)
+    await sign_in(user, world['staff'])
+    await user.open('/projects')
+    user.find(marker='link-pledges-xlsx')  # the community-wide pledge ledger download
+    await user.open(f'/projects/{project.id}')
+    user.find(marker='link-poster').click()
+    await user.should_see(marker='poster-revoke')
 
 
 async def test_the_list_filters_by_state(user: User, world) -> None:
