@@ -18,7 +18,7 @@ from domain.errors import DomainError
 from domain.i18n import t
 from domain.permissions import Principal
 from pages import issue_detail, issue_new
-from services import issue_views, issues, photos
+from services import issue_views, issues, photo_access, photos
 
 ALL = 0  # the "every compound" choice (ids start at 1)
 
@@ -96,13 +96,13 @@ async def notices_page() -> RedirectResponse | None:
 
 
 async def photo(key: str) -> FileResponse:
-    """A stored photo, only for a viewer of the item's community; the key is checked before any path is built."""
+    """A stored photo for those services.photo_access lets see it; the key is checked before any path is built."""
     try:
         path = photos.path_for(key)
     except DomainError:
         raise HTTPException(status_code=404) from None
     user = await session.current_user()
-    if not await issue_views.photo_visible(user, key) or not path.is_file():
+    if not await photo_access.visible(user, key) or not path.is_file():
         raise HTTPException(status_code=404)
     # the key is the content hash: the bytes behind a URL never change
     return FileResponse(path, media_type='image/jpeg',
