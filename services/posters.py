@@ -65,12 +65,16 @@ class PosterInfo:
 
 def meeting_poster(meeting: PosterMeeting, url: str, *, fmt: str = 'png') -> bytes:
     """The poster as PNG or PDF bytes (A4 portrait, 150 dpi, one page)."""
+    return encoded(render(meeting, url), fmt, title=meeting.title)
+
+
+def encoded(image: Image.Image, fmt: str, *, title: str) -> bytes:
+    """An A4 poster image as PNG or one-page PDF bytes at the posters' resolution."""
     if fmt not in FORMATS:
         raise ValueError(f'unknown poster format {fmt}')
-    image = render(meeting, url)
     buffer = io.BytesIO()
     if fmt == 'pdf':
-        image.save(buffer, format='PDF', resolution=DPI, title=meeting.title, author='共商')
+        image.save(buffer, format='PDF', resolution=DPI, title=title, author='共商')
     else:
         image.save(buffer, format='PNG', dpi=(DPI, DPI), optimize=True)
     return buffer.getvalue()
@@ -95,23 +99,23 @@ def render(meeting: PosterMeeting, url: str) -> Image.Image:
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 24), fill=RED)
     y = 70
-    y = _centred(draw, meeting.community_name, 'Regular', 46, y, GREY) + 28
-    size, lines = _fit_title(meeting.title)
+    y = centred(draw, meeting.community_name, 'Regular', 46, y, GREY) + 28
+    size, lines = fit_title(meeting.title)
     for line in lines:
-        y = _centred(draw, line, 'Bold', size, y, INK, line_gap=int(size * 0.22))
+        y = centred(draw, line, 'Bold', size, y, INK, line_gap=int(size * 0.22))
     y += 24
     when = attendance.when_text(meeting.starts_at, meeting.ends_at, lang='zh')
-    y = _centred(draw, when, 'Bold', 52, y, RED) + 10
-    y = _centred(draw, t('地点：{place}', place=meeting.place, lang='zh'), 'Regular', 44, y, INK) + 30
+    y = centred(draw, when, 'Bold', 52, y, RED) + 10
+    y = centred(draw, t('地点：{place}', place=meeting.place, lang='zh'), 'Regular', 44, y, INK) + 30
     bottom = HEIGHT - MARGIN - 40 - 30  # above the footer
     instructions = 70 + 56 + 30  # two lines below the QR
     qr = qr_image(url, min(int(WIDTH * QR_SHARE), bottom - instructions - y))
     image.paste(qr, ((WIDTH - qr.width) // 2, y))
     y += qr.height + 10
-    y = _centred(draw, t('用手机扫码签到', lang='zh'), 'Bold', 64, y, INK) + 6
-    _centred(draw, t('没有手机？请找志愿者按姓名签到', lang='zh'), 'Regular', 42, y, INK)
+    y = centred(draw, t('用手机扫码签到', lang='zh'), 'Bold', 64, y, INK) + 6
+    centred(draw, t('没有手机？请找志愿者按姓名签到', lang='zh'), 'Regular', 42, y, INK)
     draw.line((MARGIN, HEIGHT - MARGIN - 20, WIDTH - MARGIN, HEIGHT - MARGIN - 20), fill=RED, width=3)
-    _centred(draw, t('共商 · 民事民议', lang='zh'), 'Regular', 34, HEIGHT - MARGIN, GREY)
+    centred(draw, t('共商 · 民事民议', lang='zh'), 'Regular', 34, HEIGHT - MARGIN, GREY)
     return image
 
 
@@ -135,18 +139,18 @@ def missing_glyphs(text: str) -> str:
 
 # ---- text ----
 
-def _fit_title(title: str) -> tuple[int, list[str]]:
+def fit_title(title: str) -> tuple[int, list[str]]:
     """The largest size at which the title wraps into at most three lines; at the smallest, the rest is cut."""
     width = WIDTH - 2 * MARGIN
     for size in TITLE_SIZES:
-        lines = _wrap(title, 'Bold', size, width)
+        lines = wrap(title, 'Bold', size, width)
         if len(lines) <= TITLE_LINES and len(lines) * size <= TITLE_HEIGHT:
             return size, lines
-    lines = _wrap(title, 'Bold', TITLE_SIZES[-1], width)
+    lines = wrap(title, 'Bold', TITLE_SIZES[-1], width)
     return TITLE_SIZES[-1], [*lines[:TITLE_LINES - 1], lines[TITLE_LINES - 1][:-1] + '…']
 
 
-def _wrap(text: str, weight: str, size: int, width: int) -> list[str]:
+def wrap(text: str, weight: str, size: int, width: int) -> list[str]:
     """Greedy by pixel width, one character at a time (Chinese breaks anywhere; titles are short), keeping an
     opening bracket off a line's end and a closing mark off a line's start."""
     lines, line = [], ''
@@ -164,7 +168,7 @@ def _wrap(text: str, weight: str, size: int, width: int) -> list[str]:
     return lines or ['']
 
 
-def _centred(draw: ImageDraw.ImageDraw, text: str, weight: str, size: int, y: int, colour, *,
+def centred(draw: ImageDraw.ImageDraw, text: str, weight: str, size: int, y: int, colour, *,
              line_gap: int = 0) -> int:
     """Draw one line centred at height `y`; returns the y below it."""
     x = (WIDTH - _length(text, weight, size)) / 2

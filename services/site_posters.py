@@ -6,7 +6,6 @@ text helpers (services.posters), so a missing glyph is handled and reported the 
 """
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from domain.i18n import t
 from domain.permissions import Principal, can
 from models import Community
 from services import posters
-from services.posters import DPI, FORMATS, GREY, HEIGHT, INK, MARGIN, RED, WIDTH, qr_image
+from services.posters import GREY, HEIGHT, INK, MARGIN, RED, WIDTH, qr_image
 from services.project_moves import get_project
 
 log = logging.getLogger(__name__)
@@ -40,15 +39,7 @@ def board_url(project_id: int, qr_version: int, base: str) -> str:
 
 def site_poster(info: SiteInfo, url: str, *, fmt: str = 'png') -> bytes:
     """The poster as PNG or PDF bytes (A4 portrait, 150 dpi, one page)."""
-    if fmt not in FORMATS:
-        raise ValueError(f'unknown poster format {fmt}')
-    image = render(info, url)
-    buffer = io.BytesIO()
-    if fmt == 'pdf':
-        image.save(buffer, format='PDF', resolution=DPI, title=info.title, author='共商')
-    else:
-        image.save(buffer, format='PNG', dpi=(DPI, DPI), optimize=True)
-    return buffer.getvalue()
+    return posters.encoded(render(info, url), fmt, title=info.title)
 
 
 async def poster_for(actor: Principal, project_id: int, base: str, *, fmt: str = 'png') -> tuple[str, bytes]:
@@ -79,11 +70,11 @@ def render(info: SiteInfo, url: str) -> Image.Image:
     image = Image.new('RGB', (WIDTH, HEIGHT), 'white')
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 24), fill=RED)
-    centred = posters._centred  # the meeting poster's text drawing: bundled font, system fallback per glyph
+    centred = posters.centred  # the meeting poster's text drawing: bundled font, system fallback per glyph
     y = 60
     y = centred(draw, info.community_name, 'Regular', 44, y, GREY) + 16
     y = centred(draw, t(HEADING, lang='zh'), 'Bold', 56, y, RED) + 24
-    size, lines = posters._fit_title(info.title)
+    size, lines = posters.fit_title(info.title)
     for line in lines:
         y = centred(draw, line, 'Bold', size, y, INK, line_gap=int(size * 0.22))
     y += 16
@@ -106,5 +97,5 @@ def render(info: SiteInfo, url: str) -> Image.Image:
 
 def _fit(text: str, size: int) -> str:
     """One line at `size`: a longer text is cut with an ellipsis (sites and organisations are short)."""
-    lines = posters._wrap(text, 'Regular', size, WIDTH - 2 * MARGIN)
+    lines = posters.wrap(text, 'Regular', size, WIDTH - 2 * MARGIN)
     return lines[0] if len(lines) == 1 else lines[0][:-1] + '…'

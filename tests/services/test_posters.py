@@ -81,11 +81,11 @@ def test_a_character_no_font_has_is_reported_not_printed_silently() -> None:
 
 
 def test_a_long_title_shrinks_to_fit_three_lines_within_the_margins() -> None:
-    size, lines = posters._fit_title('关于嘉明花园小区三期地下车库渗水维修资金使用及后续管理责任划分的专题议事协商会议')
+    size, lines = posters.fit_title('关于嘉明花园小区三期地下车库渗水维修资金使用及后续管理责任划分的专题议事协商会议')
     assert len(lines) <= 3 and size < 100
     assert all(posters._length(line, 'Bold', size) <= 1240 - 2 * posters.MARGIN for line in lines)
     assert ''.join(lines).startswith('关于嘉明花园')
-    assert not any(line.startswith(('，', '）', '。')) for line in posters._fit_title(TITLES[2])[1])
+    assert not any(line.startswith(('，', '）', '。')) for line in posters.fit_title(TITLES[2])[1])
 
 
 def test_an_unknown_format_is_refused() -> None:
