@@ -107,7 +107,7 @@ def _confirm_dialog(user: Principal, view: pledges.PledgeView, stage: ui.element
         problem = problem_label()
 
         async def act() -> None:
-            await pledges.confirm_received(user, view.id, received=amount.value or '')
+            await pledges.confirm_received(user, view.id, received=amount.value or '', seen=view.received)
             refresh()
 
         dialog_buttons(dialog, problem, act, marker='confirm-ok', ok=t('确认'), done=t('已确认到位'))

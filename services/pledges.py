@@ -8,6 +8,7 @@ changes twice). Events 'pledge.changed' go out after the commit.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -133,11 +134,13 @@ async def withdraw(actor: Principal, pledge_id: int, reason: str, *, at: datetim
     return await Pledge.get(id=row.id)
 
 
-async def confirm_received(actor: Principal, pledge_id: int, *, received: object,
+async def confirm_received(actor: Principal, pledge_id: int, *, received: object, seen: Decimal | None = None,
                            at: datetime | None = None) -> Pledge:
     """An organiser records how much arrived (all, part, or a correction); the same value again changes nothing.
 
-    Of two organisers confirming at once, the second is refused with changed_meanwhile unless it recorded the same.
+    `seen`: the amount received that the organiser's screen showed. When another organiser changed it since, this
+    one is refused with changed_meanwhile (unless both recorded the same), however the two requests interleave:
+    without it, the later of two organisers would silently overwrite the first.
     Errors: not_found, forbidden, pledge_withdrawn, invalid_quantity, received_negative, too_many_decimals,
     labour_step, whole_number, received_too_much, changed_meanwhile.
     """
@@ -148,6 +151,8 @@ async def confirm_received(actor: Principal, pledge_id: int, *, received: object
     amount = rules.check_received(row.kind, row.unit, row.quantity, received)
     if amount == row.received and row.confirmed_at is not None:
         return row
+    if seen is not None and Decimal(seen) != row.received:  # a colleague confirmed since this screen was drawn
+        raise _changed_meanwhile(row)
     state = rules.state_after(row.quantity, amount)
     at = at or audit.now()
     async with in_transaction() as conn:
@@ -161,12 +166,15 @@ async def confirm_received(actor: Principal, pledge_id: int, *, received: object
         now = await Pledge.get(id=row.id)
         if now.state != 'withdrawn' and now.received == amount:
             return now  # a colleague recorded the same a moment earlier
-        raise DomainError('changed_meanwhile',
-                          '这条记录刚被别人处理过（现在：{state}，到位 {received} {unit}），请刷新后再试',
-                          state=rules.state_label(now.state), received=rules.format_quantity(now.received),
-                          unit=now.unit)
+        raise _changed_meanwhile(now)
     await _publish(project, pledge_id=row.id)
     return await Pledge.get(id=row.id)
+
+
+def _changed_meanwhile(now: Pledge) -> DomainError:
+    return DomainError('changed_meanwhile',
+                       '这条记录刚被别人处理过（现在：{state}，到位 {received} {unit}），请刷新后再试',
+                       state=rules.state_label(now.state), received=rules.format_quantity(now.received), unit=now.unit)
 
 
 def why_cannot_pledge(user: Principal, project: Project) -> list[DomainError]:

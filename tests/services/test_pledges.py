@@ -144,8 +144,9 @@ async def test_a_resident_cannot_confirm_and_a_typo_of_ten_times_is_refused(worl
 async def test_two_organisers_confirming_different_amounts_at_once_one_wins_and_the_other_is_told(world) -> None:
     row = await pledges.pledge(world['zhang'], world['project'].id, kind='money', quantity='300',
                                thank_publicly=False, nonce=_nonce())
-    results = await asyncio.gather(pledges.confirm_received(world['staff'], row.id, received='300'),
-                                   pledges.confirm_received(world['staff2'], row.id, received='100'),
+    # both screens showed nothing received yet; whichever request the server takes first wins
+    results = await asyncio.gather(pledges.confirm_received(world['staff'], row.id, received='300', seen=D('0')),
+                                   pledges.confirm_received(world['staff2'], row.id, received='100', seen=D('0')),
                                    return_exceptions=True)
     won = [r for r in results if isinstance(r, Pledge)]
     lost = [r for r in results if isinstance(r, DomainError)]
@@ -153,6 +154,18 @@ async def test_two_organisers_confirming_different_amounts_at_once_one_wins_and_
     assert lost[0].code == 'changed_meanwhile'
     assert (await Pledge.get(id=row.id)).received == won[0].received
     assert await AuditEntry.filter(action='pledge.confirmed').count() == 1
+
+
+async def test_an_organiser_who_saw_an_older_amount_does_not_overwrite_a_colleagues_confirmation(world) -> None:
+    row = await pledges.pledge(world['zhang'], world['project'].id, kind='money', quantity='300',
+                               thank_publicly=False, nonce=_nonce())
+    await pledges.confirm_received(world['staff'], row.id, received='300', seen=D('0'))
+    with pytest.raises(DomainError) as refused:  # a second organiser's screen still showed 0 received
+        await pledges.confirm_received(world['staff2'], row.id, received='100', seen=D('0'))
+    assert refused.value.code == 'changed_meanwhile'
+    assert (await Pledge.get(id=row.id)).received == D('300.00')
+    corrected = await pledges.confirm_received(world['staff2'], row.id, received='100', seen=D('300'))
+    assert corrected.received == D('100.00')  # after a refresh, a deliberate correction goes through
 
 
 async def test_two_organisers_confirming_the_same_amount_at_once_both_succeed_and_it_counts_once(world) -> None:
